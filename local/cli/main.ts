@@ -1,0 +1,1 @@
+console.log('lakepipe CLI: not wired yet');
