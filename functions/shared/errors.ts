@@ -11,3 +11,19 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** An execution name could not be built from its parts (bad eventTime, bad re-run number). */
+export class ExecutionNameError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ExecutionNameError';
+  }
+}
+
+/** The Lambda was invoked with something that is not an SQS batch (a wiring mistake, not a bad message). */
+export class InvalidEventError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidEventError';
+  }
+}
