@@ -1,0 +1,241 @@
+// The twin's Step Functions service: the SfnPort operations over persisted executions. It runs each
+// execution in the background through an injected runner (the ASL engine binding), records every
+// engine event, and redrives from the state that failed.
+import type * as Sfn from '@aws-sdk/client-sfn';
+import type { SfnPort } from '../../functions/shared/ports';
+import {
+  type EngineEvent,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  type ExecutionStore,
+  findRedrivePoint,
+  type HistoryEvent,
+  toHistoryEvent,
+} from './execution-store';
+
+export interface ExecutionContextObject {
+  Execution: { Id: string; Name: string; StartTime: string; Input: unknown; RoleArn: string; RedriveCount: number };
+  StateMachine: { Id: string; Name: string };
+}
+
+export interface RunRequest {
+  /** The definition to run; for a redrive, a copy whose StartAt is the redrive point. */
+  definition: Record<string, unknown> & { StartAt: string; States: Record<string, unknown> };
+  input: unknown;
+  context: ExecutionContextObject;
+  onEvent: (event: EngineEvent) => void;
+  signal: AbortSignal;
+}
+
+export interface RunOutcome {
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+export type ExecutionRunner = (request: RunRequest) => Promise<RunOutcome>;
+
+export interface LocalStateMachine {
+  name: string;
+  arn: string;
+  definition: RunRequest['definition'];
+}
+
+function sfnError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+export class LocalSfn implements SfnPort {
+  private readonly running = new Map<string, { settled: Promise<ExecutionRecord>; abort: AbortController }>();
+
+  constructor(
+    private readonly store: ExecutionStore,
+    private readonly stateMachine: LocalStateMachine,
+    private readonly runner: ExecutionRunner,
+    private readonly observe: (name: string, event: HistoryEvent) => void = () => undefined,
+  ) {}
+
+  executionArn(name: string): string {
+    const base = this.stateMachine.arn.replace(':stateMachine:', ':execution:');
+    return `${base}:${name}`;
+  }
+
+  nameOf(executionArn: string): string {
+    const prefix = `${this.executionArn('')}`;
+    if (!executionArn.startsWith(prefix))
+      throw sfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
+    return executionArn.slice(prefix.length);
+  }
+
+  /** Names of executions this process is running now. */
+  runningNames(): Set<string> {
+    return new Set(this.running.keys());
+  }
+
+  async startExecution(input: Sfn.StartExecutionInput): Promise<Sfn.StartExecutionOutput> {
+    if (input.stateMachineArn !== this.stateMachine.arn) {
+      throw sfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
+    }
+    const name = input.name ?? crypto.randomUUID();
+    if (!NAME.test(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input.input ?? '{}');
+    } catch (cause) {
+      throw Object.assign(sfnError('InvalidExecutionInput', 'Invalid State Machine Execution Input'), { cause });
+    }
+    const existing = await this.store.get(name);
+    if (existing) {
+      // Standard workflows: the same name and input while running is idempotent; anything else is a conflict.
+      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(parsed)) {
+        return { executionArn: existing.executionArn, startDate: new Date(existing.startDate) };
+      }
+      throw sfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+    }
+    const startDate = new Date();
+    const record: ExecutionRecord = {
+      name,
+      executionArn: this.executionArn(name),
+      stateMachineArn: this.stateMachine.arn,
+      status: 'RUNNING',
+      input: parsed,
+      startDate: startDate.toISOString(),
+      pid: process.pid,
+      redriveCount: 0,
+    };
+    await this.store.save(record);
+    await this.store.saveHistory(name, []);
+    this.launch(record, this.stateMachine.definition, parsed, []);
+    return { executionArn: record.executionArn, startDate };
+  }
+
+  async describeExecution(input: Sfn.DescribeExecutionInput): Promise<Sfn.DescribeExecutionOutput> {
+    const record = await this.store.get(this.nameOf(input.executionArn ?? ''));
+    if (!record) throw sfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
+    return {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: new Date(record.startDate),
+      stopDate: record.stopDate ? new Date(record.stopDate) : undefined,
+      input: JSON.stringify(record.input),
+      output: record.output === undefined ? undefined : JSON.stringify(record.output),
+      error: record.error,
+      cause: record.cause,
+      redriveCount: record.redriveCount,
+      redriveDate: record.redriveDate ? new Date(record.redriveDate) : undefined,
+      redriveStatus: record.status === 'RUNNING' || record.status === 'SUCCEEDED' ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
+    };
+  }
+
+  async listExecutions(input: Sfn.ListExecutionsInput): Promise<Sfn.ListExecutionsOutput> {
+    const all = (await this.store.list()).filter((r) => !input.statusFilter || r.status === input.statusFilter);
+    const start = input.nextToken ? Number(input.nextToken) : 0;
+    const size = input.maxResults && input.maxResults > 0 ? input.maxResults : 100;
+    const page = all.slice(start, start + size);
+    return {
+      executions: page.map((r) => ({
+        executionArn: r.executionArn,
+        stateMachineArn: r.stateMachineArn,
+        name: r.name,
+        status: r.status,
+        startDate: new Date(r.startDate),
+        stopDate: r.stopDate ? new Date(r.stopDate) : undefined,
+        redriveCount: r.redriveCount,
+      })),
+      nextToken: start + size < all.length ? String(start + size) : undefined,
+    };
+  }
+
+  async redriveExecution(input: Sfn.RedriveExecutionInput): Promise<Sfn.RedriveExecutionOutput> {
+    const name = this.nameOf(input.executionArn ?? '');
+    await this.store.markInterrupted(this.runningNames());
+    const record = await this.store.get(name);
+    if (!record) throw sfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
+    if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
+      throw sfnError(
+        'ExecutionNotRedrivable',
+        `Execution is ${record.status} and cannot be redriven: '${record.executionArn}'`,
+      );
+    }
+    const history = await this.store.history(name);
+    const point = findRedrivePoint(history);
+    if (!point) {
+      throw sfnError(
+        'ExecutionNotRedrivable',
+        `No failed or interrupted state to redrive from in '${record.executionArn}'`,
+      );
+    }
+    const redriveDate = new Date();
+    const next = await this.store.update(name, {
+      status: 'RUNNING',
+      pid: process.pid,
+      redriveCount: record.redriveCount + 1,
+      redriveDate: redriveDate.toISOString(),
+      stopDate: undefined,
+      error: undefined,
+      cause: undefined,
+      output: undefined,
+    });
+    this.launch(next, { ...this.stateMachine.definition, StartAt: point.state }, point.input, history);
+    return { redriveDate };
+  }
+
+  /** Resolves when the execution (started or redriven by this process) ends. */
+  async waitFor(name: string): Promise<ExecutionRecord> {
+    const run = this.running.get(name);
+    return run ? run.settled : this.store.require(name);
+  }
+
+  /** Stops every execution this process runs (Ctrl-C), marking them ABORTED. */
+  async abortAll(): Promise<void> {
+    for (const run of this.running.values()) run.abort.abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.settled));
+  }
+
+  private launch(record: ExecutionRecord, definition: RunRequest['definition'], input: unknown, prior: HistoryEvent[]) {
+    const abort = new AbortController();
+    const attempt = record.redriveCount;
+    const events = [...prior];
+    let flushing = Promise.resolve();
+    const onEvent = (event: EngineEvent) => {
+      const entry = toHistoryEvent(event, attempt);
+      events.push(entry);
+      this.observe(record.name, entry);
+      const snapshot = [...events];
+      flushing = flushing.then(() => this.store.saveHistory(record.name, snapshot));
+    };
+    const context: ExecutionContextObject = {
+      Execution: {
+        Id: record.executionArn,
+        Name: record.name,
+        StartTime: record.startDate,
+        Input: record.input,
+        RoleArn: 'arn:aws:iam::000000000000:role/lakepipe-local',
+        RedriveCount: record.redriveCount,
+      },
+      StateMachine: { Id: this.stateMachine.arn, Name: this.stateMachine.name },
+    };
+    const settled = (async () => {
+      let outcome: RunOutcome;
+      try {
+        outcome = await this.runner({ definition, input, context, onEvent, signal: abort.signal });
+      } catch (error) {
+        // A runner crash is an execution failure with the reason recorded, never a lost execution.
+        const err = error as Error;
+        outcome = { status: 'FAILED', error: err.name || 'States.Runtime', cause: err.message };
+      }
+      await flushing;
+      const final = await this.store.update(record.name, { ...outcome, stopDate: new Date().toISOString() });
+      this.running.delete(record.name);
+      return final;
+    })();
+    this.running.set(record.name, { settled, abort });
+  }
+}
