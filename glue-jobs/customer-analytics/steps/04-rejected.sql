@@ -1,0 +1,13 @@
+-- Rows that do not become enriched rows, never silently dropped: the raw text as read, the reason, lineage.
+SELECT
+  transaction_id,
+  customer_id,
+  transaction_amount_raw,
+  transaction_date_raw,
+  transaction_amount,
+  transaction_date,
+  reject_reason,
+  source_file,
+  run_id
+FROM checked
+WHERE reject_reason IS NOT NULL
