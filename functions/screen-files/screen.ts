@@ -1,0 +1,110 @@
+// Decides whether an arrived file can go on to the crawler and the job: not empty, readable as its
+// format, and (for CSV and JSON lines) carrying the dataset's required columns. Extra columns are fine:
+// the crawler merges them into the table.
+import { gunzipSync } from 'node:zlib';
+
+/** How much of each file is read to judge it: the header and a few rows, never the whole object. */
+export const SCREEN_BYTES = 64 * 1024;
+
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+const PARQUET_MAGIC = 'PAR1';
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The head may end mid-character; drop an incomplete last line before decoding. */
+function completeLines(bytes: Uint8Array, isWholeFile: boolean): Uint8Array {
+  if (isWholeFile) return bytes;
+  const lastNewline = bytes.lastIndexOf(0x0a);
+  return lastNewline >= 0 ? bytes.subarray(0, lastNewline + 1) : bytes;
+}
+
+function gunzipHead(bytes: Uint8Array): Uint8Array | undefined {
+  try {
+    // A ranged read of a gzip file is a truncated stream: flush what inflates instead of demanding the end.
+    return gunzipSync(bytes, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits one CSV header line (quotes honoured) with the delimiter that gives the most columns. */
+export function parseCsvHeader(line: string): string[] {
+  const candidates = [',', ';', '\t', '|'];
+  let best: string[] = [];
+  for (const delimiter of candidates) {
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (ch === '"') {
+        if (quoted && line[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = !quoted;
+      } else if (ch === delimiter && !quoted) {
+        cells.push(cell);
+        cell = '';
+      } else cell += ch;
+    }
+    cells.push(cell);
+    if (cells.length > best.length) best = cells;
+  }
+  return best.map((c) => c.trim().toLowerCase());
+}
+
+function missingColumns(found: string[], required: readonly string[]): string[] {
+  const have = new Set(found);
+  return required.filter((c) => !have.has(c.toLowerCase()));
+}
+
+/**
+ * Judges a file from its first bytes. `size` is the object's full size; `head` at most SCREEN_BYTES of it.
+ */
+export function screenHead(key: string, size: number, head: Uint8Array, required: readonly string[]): Verdict {
+  const lower = key.toLowerCase();
+  if (size === 0 || head.length === 0) return { ok: false, reason: 'empty file' };
+  if (lower.endsWith('.parquet')) {
+    const magic = Buffer.from(head.subarray(0, 4)).toString('latin1');
+    return magic === PARQUET_MAGIC ? { ok: true } : { ok: false, reason: 'not a Parquet file (no PAR1 magic)' };
+  }
+  let bytes = head;
+  const isWholeFile = head.length >= size;
+  if (lower.endsWith('.gz')) {
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return { ok: false, reason: 'not a gzip file' };
+    const inflated = gunzipHead(head);
+    if (!inflated) return { ok: false, reason: 'corrupt gzip data' };
+    if (inflated.length === 0) return { ok: false, reason: 'empty file' };
+    bytes = inflated.subarray(0, SCREEN_BYTES);
+  }
+  if (bytes.includes(0)) return { ok: false, reason: 'binary data (NUL bytes) in a text file' };
+  const text = decodeUtf8(completeLines(bytes, isWholeFile && !lower.endsWith('.gz')));
+  if (text === undefined) return { ok: false, reason: 'not UTF-8 text' };
+  const firstLine = (text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '').trim();
+  if (firstLine === '') return { ok: false, reason: 'no header line' };
+  if (/\.jsonl?(\.gz)?$/.test(lower)) {
+    let record: unknown;
+    try {
+      record = JSON.parse(firstLine);
+    } catch {
+      return { ok: false, reason: 'first line is not a JSON object' };
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      return { ok: false, reason: 'first line is not a JSON object' };
+    }
+    const missing = missingColumns(
+      Object.keys(record).map((k) => k.toLowerCase()),
+      required,
+    );
+    return missing.length ? { ok: false, reason: `missing columns: ${missing.join(', ')}` } : { ok: true };
+  }
+  const missing = missingColumns(parseCsvHeader(firstLine), required);
+  return missing.length ? { ok: false, reason: `missing columns: ${missing.join(', ')}` } : { ok: true };
+}

@@ -1,0 +1,126 @@
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { copySource, loadScreenFilesConfig, screenFiles } from '../../../functions/screen-files/app';
+import { s3Adapter } from '../../../functions/shared/aws-ports';
+import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
+
+const config = loadScreenFilesConfig({
+  DATASET_COLUMNS: JSON.stringify({ customer_transactions: ['transaction_id', 'customer_id'] }),
+});
+
+function body(text: string): GetObjectCommandOutput['Body'] {
+  const data = new TextEncoder().encode(text);
+  // The two stream-mixin helpers lakepipe reads (ObjectBody in functions/shared/ports.ts).
+  return {
+    transformToByteArray: async () => data,
+    transformToString: async () => text,
+  } as unknown as GetObjectCommandOutput['Body'];
+}
+
+function input(...keys: string[]): ExecutionInput {
+  return {
+    dataset: 'customer_transactions',
+    bucket: 'raw-bucket',
+    objects: keys.map((key) => ({ key, size: 100, eTag: 'e', sequencer: '01', eventTime: '2026-11-24T00:00:00Z' })),
+    receivedAt: '2026-11-24T00:00:01Z',
+    trigger: 's3',
+    plan: {
+      dataset: 'customer_transactions',
+      prefix: 'raw/customer_transactions/',
+      database: 'lakepipe',
+      crawler: 'c',
+      job: 'j',
+      workgroup: 'w',
+      validations: [],
+      topicArn: 'arn:aws:sns:eu-west-1:1:t',
+    },
+  };
+}
+
+describe('screen-files', () => {
+  const s3Mock = mockClient(S3Client);
+  const s3 = s3Adapter(new S3Client({ region: 'eu-west-1' }));
+  beforeEach(() => s3Mock.reset());
+
+  it('passes good files through, reading only the head of each', async () => {
+    s3Mock.on(GetObjectCommand).resolves({ Body: body('transaction_id,customer_id\nT1,C1\n') });
+
+    const out = await screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 });
+
+    expect(out.accepted).toEqual(['raw/customer_transactions/a.csv']);
+    expect(out.quarantined).toEqual([]);
+    expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Range: 'bytes=0-65535' });
+    expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+
+  it('moves a bad file to quarantine (copy, then delete) and fails naming the file, reason and new place', async () => {
+    const bad = 'raw/customer_transactions/day 1 (copy).csv';
+    s3Mock
+      .on(GetObjectCommand, { Key: bad })
+      .resolves({ Body: body('foo,bar\n1,2\n') })
+      .on(GetObjectCommand, { Key: 'raw/customer_transactions/ok.csv' })
+      .resolves({ Body: body('transaction_id,customer_id\n') });
+
+    const act = screenFiles(input(bad, 'raw/customer_transactions/ok.csv'), { config, s3 });
+
+    await expect(act).rejects.toMatchObject({
+      name: 'BadInputFile',
+      message: expect.stringContaining(
+        `${bad}: missing columns: transaction_id, customer_id (now at s3://raw-bucket/quarantine/${bad})`,
+      ),
+    });
+    await expect(act).rejects.toThrow(/other 1 file\(s\) stay in place/);
+    expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, {
+      Bucket: 'raw-bucket',
+      Key: `quarantine/${bad}`,
+      CopySource: 'raw-bucket/raw/customer_transactions/day%201%20(copy).csv',
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'raw-bucket', Key: bad });
+  });
+
+  it('does not delete the original when the quarantine copy fails', async () => {
+    s3Mock.on(GetObjectCommand).resolves({ Body: body('') });
+    s3Mock.on(CopyObjectCommand).rejects(new Error('AccessDenied'));
+
+    await expect(screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 })).rejects.toThrow('AccessDenied');
+    expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);
+  });
+
+  it('skips files an earlier attempt quarantined, and fails when nothing is left to process', async () => {
+    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3Mock.on(HeadObjectCommand).resolves({});
+
+    const act = screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 });
+
+    await expect(act).rejects.toMatchObject({ name: 'NothingToProcess' });
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Key: 'quarantine/raw/customer_transactions/a.csv' });
+  });
+
+  it('treats a file that vanished without being quarantined as bad', async () => {
+    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3Mock.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: {} }));
+
+    await expect(screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 })).rejects.toMatchObject({
+      name: 'BadInputFile',
+      files: [{ key: 'raw/customer_transactions/a.csv', reason: 'the file is no longer at its key' }],
+    });
+  });
+
+  it('refuses configuration without required columns, naming the variable', () => {
+    expect(() => loadScreenFilesConfig({})).toThrow(/DATASET_COLUMNS is missing/);
+    expect(() => loadScreenFilesConfig({ DATASET_COLUMNS: '{"Bad-Name":["a"]}' })).toThrow(/DATASET_COLUMNS/);
+  });
+
+  it('builds CopySource with the key URL-encoded and slashes kept', () => {
+    expect(copySource('b', 'raw/x y/ü=1+2.csv')).toBe('b/raw/x%20y/%C3%BC%3D1%2B2.csv');
+  });
+});
