@@ -1,0 +1,169 @@
+// Task Lambda of the PrepareValidations state: reads validations/<name>.sql for each validation of the plan and
+// substitutes the three placeholders the contract allows, each with a validated value. Nothing else is ever
+// spliced into SQL; any other ${...} in a file is an error, so a typo cannot reach Athena.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { CATALOG_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
+import { logger } from '../shared/logger';
+
+/** `${run_id}` values: the execution name alphabet. */
+export const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+
+export class ValidationQueryError extends Error {
+  constructor(
+    message: string,
+    readonly validation: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ValidationQueryError';
+  }
+}
+
+export class InvalidPlaceholderValueError extends Error {
+  constructor(
+    message: string,
+    readonly placeholder: string,
+  ) {
+    super(message);
+    this.name = 'InvalidPlaceholderValueError';
+  }
+}
+
+export const prepareValidationsEnvSchema = z
+  .object({
+    VALIDATIONS_DIR: z.string().min(1).optional().default('validations'),
+    REJECTED_SHARE_MAX: numberVariable(0.05).refine((n) => n <= 1, 'must be a share between 0 and 1'),
+  })
+  .transform((env) => ({
+    validationsDir: path.resolve(env.VALIDATIONS_DIR),
+    rejectedShareMax: env.REJECTED_SHARE_MAX,
+  }));
+
+export type PrepareValidationsConfig = z.output<typeof prepareValidationsEnvSchema>;
+
+export function loadPrepareValidationsConfig(env: Env): PrepareValidationsConfig {
+  return loadConfig(prepareValidationsEnvSchema, env);
+}
+
+export interface PrepareValidationsInput {
+  database: string;
+  runId: string;
+  validations: string[];
+}
+
+export interface PreparedQuery {
+  name: string;
+  queryString: string;
+}
+
+export interface PrepareValidationsDeps {
+  config: PrepareValidationsConfig;
+  /** Reads a validation file; defaults to the file system. */
+  readText?: (file: string) => Promise<string>;
+}
+
+/** The one quoting helper for SQL string literals: wraps in single quotes and doubles any inside. */
+export function sqlStringLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export interface PlaceholderValues {
+  database: string;
+  runId: string;
+  rejectedShareMax: number;
+}
+
+/** Validates every value, then renders each to its SQL text. */
+export function placeholderSql(values: PlaceholderValues): Record<string, string> {
+  if (!CATALOG_NAME.test(values.database)) {
+    throw new InvalidPlaceholderValueError(
+      `database ${JSON.stringify(values.database)} is not an identifier`,
+      'database',
+    );
+  }
+  if (!RUN_ID.test(values.runId)) {
+    throw new InvalidPlaceholderValueError(`run_id ${JSON.stringify(values.runId)} is not an execution name`, 'run_id');
+  }
+  const share = values.rejectedShareMax;
+  if (!Number.isFinite(share) || share < 0 || share > 1) {
+    throw new InvalidPlaceholderValueError(
+      `rejected_share_max ${share} is not a share in [0, 1]`,
+      'rejected_share_max',
+    );
+  }
+  return {
+    database: values.database,
+    run_id: sqlStringLiteral(values.runId),
+    rejected_share_max: String(share),
+  };
+}
+
+/** Replaces the allowed placeholders; any other `${...}` is refused with the validation's name. */
+export function renderValidation(name: string, sql: string, rendered: Readonly<Record<string, string>>): string {
+  const unknown = [...sql.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((p) => !Object.hasOwn(rendered, p));
+  if (unknown.length > 0) {
+    const list = [...new Set(unknown)].map((p) => `\${${p}}`).join(', ');
+    throw new ValidationQueryError(`validations/${name}.sql uses unknown placeholder(s) ${list}`, name);
+  }
+  return sql.replace(PLACEHOLDER, (_whole, placeholder: string) => rendered[placeholder] ?? '');
+}
+
+function parseInput(event: unknown): PrepareValidationsInput {
+  const e = event as Partial<PrepareValidationsInput> | null;
+  if (
+    !e ||
+    typeof e.database !== 'string' ||
+    typeof e.runId !== 'string' ||
+    !Array.isArray(e.validations) ||
+    !e.validations.every((v) => typeof v === 'string')
+  ) {
+    throw new ValidationQueryError('prepare-validations expects { database, runId, validations: string[] }', '');
+  }
+  return { database: e.database, runId: e.runId, validations: e.validations };
+}
+
+export async function prepareValidations(
+  deps: PrepareValidationsDeps,
+  input: PrepareValidationsInput,
+): Promise<PreparedQuery[]> {
+  const rendered = placeholderSql({
+    database: input.database,
+    runId: input.runId,
+    rejectedShareMax: deps.config.rejectedShareMax,
+  });
+  const readText = deps.readText ?? ((file: string) => readFile(file, 'utf8'));
+  const queries: PreparedQuery[] = [];
+  for (const name of input.validations) {
+    // The name becomes a file path: no separators, no dots, nothing outside the validations folder.
+    if (!VALIDATION_NAME.test(name)) {
+      throw new ValidationQueryError(`validation name ${JSON.stringify(name)} is not [A-Za-z0-9_-]+`, name);
+    }
+    const file = path.join(deps.config.validationsDir, `${name}.sql`);
+    let sql: string;
+    try {
+      sql = await readText(file);
+    } catch (error) {
+      throw new ValidationQueryError(`cannot read ${file}: ${(error as Error).message}`, name, { cause: error });
+    }
+    const queryString = renderValidation(name, sql, rendered).trim();
+    if (queryString === '') throw new ValidationQueryError(`${file} is empty`, name);
+    queries.push({ name, queryString });
+  }
+  return queries;
+}
+
+export function createHandler(deps: PrepareValidationsDeps) {
+  return middy<unknown, PreparedQuery[]>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const input = parseInput(event);
+      const queries = await prepareValidations(deps, input);
+      logger.info('validations prepared', { runId: input.runId, validations: queries.map((q) => q.name) });
+      return queries;
+    });
+}
