@@ -26,6 +26,17 @@ export function decodeS3Key(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
 }
 
+/**
+ * Encodes a key the way S3 writes it into notifications, for building events locally: form encoding of the
+ * UTF-8 bytes (space -> `+`), leaving letters, digits, `/`, `-`, `_`, `.` and `*` as they are.
+ */
+export function encodeS3Key(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%2F/g, '/')
+    .replace(/%20/g, '+')
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 const isoTime = z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO 8601 time');
 
 const recordSchema = z.object({

@@ -142,13 +142,47 @@ function compareObjects(a: ArrivedObject, b: ArrivedObject): number {
   );
 }
 
+/** Step Functions refuses larger execution inputs (256 KiB, UTF-8). */
+export const MAX_EXECUTION_INPUT_BYTES = 256 * 1024;
+
+interface Group {
+  plan: DatasetPlan;
+  /** bucket/key/eTag -> the object and the messages that carried it. */
+  objects: Map<string, { object: ArrivedObject; messageIds: Set<string> }>;
+}
+
+/** Splits sorted objects into runs whose input stays under the limit; one run unless the batch is huge. */
+function chunkByInputSize<T extends { object: ArrivedObject }>(entries: T[], baseBytes: number, limit: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = baseBytes;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(JSON.stringify(entry.object)) + 1;
+    if (current.length > 0 && bytes + size > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = baseBytes;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /**
  * Groups a batch's arrivals by dataset into one execution each: objects deduplicated by bucket/key/eTag
  * (the earliest event of a duplicate wins, so the name does not depend on delivery order) and sorted.
+ * A group too large for one execution input is split, in key order, into several executions.
  */
-export function planExecutions(config: PlanConfig, records: readonly ArrivedRecord[], receivedAt: Date): ExecutionPlan {
+export function planExecutions(
+  config: PlanConfig,
+  records: readonly ArrivedRecord[],
+  receivedAt: Date,
+  maxInputBytes: number = MAX_EXECUTION_INPUT_BYTES,
+): ExecutionPlan {
   const ignored: IgnoredRecord[] = [];
-  const groups = new Map<string, { plan: DatasetPlan; objects: Map<string, ArrivedObject>; messageIds: Set<string> }>();
+  const groups = new Map<string, Group>();
   for (const record of records) {
     const decision = classify(config, record.notification);
     if ('reason' in decision) {
@@ -156,9 +190,8 @@ export function planExecutions(config: PlanConfig, records: readonly ArrivedReco
       continue;
     }
     const { plan } = decision;
-    const group = groups.get(plan.dataset) ?? { plan, objects: new Map(), messageIds: new Set<string>() };
+    const group = groups.get(plan.dataset) ?? { plan, objects: new Map() };
     groups.set(plan.dataset, group);
-    group.messageIds.add(record.messageId);
     const n = record.notification;
     const object: ArrivedObject = {
       key: n.key,
@@ -168,24 +201,32 @@ export function planExecutions(config: PlanConfig, records: readonly ArrivedReco
       eventTime: n.eventTime,
     };
     const id = `${n.bucket}/${n.key}/${object.eTag}`;
-    const seen = group.objects.get(id);
-    if (seen === undefined || compareObjects(object, seen) < 0) {
-      group.objects.set(id, object);
-    }
+    const seen = group.objects.get(id) ?? { object, messageIds: new Set<string>() };
+    if (compareObjects(object, seen.object) < 0) seen.object = object;
+    seen.messageIds.add(record.messageId);
+    group.objects.set(id, seen);
   }
   const executions = [...groups.values()]
     .sort((a, b) => (a.plan.dataset < b.plan.dataset ? -1 : 1))
-    .map(({ plan, objects, messageIds }) => {
-      const sorted = [...objects.values()].sort(compareObjects);
-      const input: ExecutionInput = {
+    .flatMap(({ plan, objects }) => {
+      const base: ExecutionInput = {
         dataset: plan.dataset,
         bucket: config.rawBucket,
-        objects: sorted,
+        objects: [],
         receivedAt: receivedAt.toISOString(),
         trigger: 's3',
         plan,
       };
-      return { name: executionName(plan.dataset, config.rawBucket, sorted), input, messageIds: [...messageIds].sort() };
+      const sorted = [...objects.values()].sort((a, b) => compareObjects(a.object, b.object));
+      return chunkByInputSize(sorted, Buffer.byteLength(JSON.stringify(base)), maxInputBytes).map((chunk) => {
+        const chunkObjects = chunk.map((entry) => entry.object);
+        const messageIds = new Set(chunk.flatMap((entry) => [...entry.messageIds]));
+        return {
+          name: executionName(plan.dataset, config.rawBucket, chunkObjects),
+          input: { ...base, objects: chunkObjects },
+          messageIds: [...messageIds].sort(),
+        };
+      });
     });
   return { executions, ignored };
 }
@@ -199,18 +240,17 @@ function errorMessage(error: unknown): string {
 }
 
 /** Starts the dataset's crawler early; the state machine's freshness step starts it too, so nothing here blocks. */
-async function startCrawler(glue: StartPipelineDeps['glue'], execution: PlannedExecution): Promise<void> {
-  const crawler = execution.input.plan.crawler;
+async function startCrawler(glue: StartPipelineDeps['glue'], plan: DatasetPlan): Promise<void> {
+  const context = { crawler: plan.crawler, dataset: plan.dataset };
   try {
-    await glue.startCrawler({ Name: crawler });
-    logger.info('crawler started', { crawler, executionName: execution.name });
+    await glue.startCrawler({ Name: plan.crawler });
+    logger.info('crawler started', context);
   } catch (error) {
     if (errorName(error) === 'CrawlerRunningException') {
-      logger.info('crawler already running', { crawler, executionName: execution.name });
+      logger.info('crawler already running', context);
     } else {
       logger.warn('crawler start failed, the state machine will start it', {
-        crawler,
-        executionName: execution.name,
+        ...context,
         errorName: errorName(error),
         errorMessage: errorMessage(error),
       });
@@ -277,9 +317,10 @@ export async function handleBatch(deps: StartPipelineDeps, event: SQSEvent): Pro
       size: n.size,
     });
   }
+  const plans = new Map(executions.map((e) => [e.input.plan.dataset, e.input.plan]));
+  await Promise.all([...plans.values()].map((plan) => startCrawler(deps.glue, plan)));
   await Promise.all(
     executions.map(async (execution) => {
-      await startCrawler(deps.glue, execution);
       if (!(await startExecution(deps, execution))) for (const id of execution.messageIds) failed.add(id);
     }),
   );
