@@ -1,0 +1,257 @@
+// Output writer: a step's rows go to a per-run staging folder as Parquet with hive partition folders; commit moves
+// them under the table's location and registers the partitions, so a failed run leaves nothing visible.
+
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type * as Glue from '@aws-sdk/client-glue';
+import type { GluePort } from '../../functions/shared/ports';
+import { type DuckDb, sqlIdentifier, sqlString } from '../duckdb';
+import { s3UriToPath } from '../s3/s3-paths';
+import type { Workspace } from '../workspace';
+import { duckdbTypeFor, type ManifestOutput } from './job-manifest';
+import { listDataFiles } from './job-paths';
+
+export type JobCatalog = Pick<
+  GluePort,
+  'getTable' | 'getTables' | 'getPartitions' | 'createTable' | 'deleteTable' | 'batchCreatePartition'
+>;
+
+const PARQUET_INPUT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
+const PARQUET_OUTPUT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat';
+const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
+
+export class JobOutputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'JobOutputError';
+  }
+}
+
+/** `s3://bucket/prefix/` + the output's relative path. */
+export function tableLocation(curatedLocation: string, output: ManifestOutput): string {
+  return `${curatedLocation.endsWith('/') ? curatedLocation : `${curatedLocation}/`}${output.path}`;
+}
+
+function storageDescriptor(output: ManifestOutput, location: string): Glue.StorageDescriptor {
+  const dataColumns = output.columns.filter((c) => !output.partitionKeys.includes(c.name));
+  return {
+    Columns: dataColumns.map((c) => ({ Name: c.name, Type: c.type })),
+    Location: location,
+    InputFormat: PARQUET_INPUT,
+    OutputFormat: PARQUET_OUTPUT,
+    Compressed: output.compression !== 'uncompressed',
+    SerdeInfo: { SerializationLibrary: PARQUET_SERDE, Parameters: { 'serialization.format': '1' } },
+  };
+}
+
+export function tableInput(output: ManifestOutput, location: string): Glue.TableInput {
+  return {
+    Name: output.table,
+    TableType: 'EXTERNAL_TABLE',
+    Parameters: {
+      classification: 'parquet',
+      EXTERNAL: 'TRUE',
+      'parquet.compression': output.compression.toUpperCase(),
+    },
+    PartitionKeys: output.columns
+      .filter((c) => output.partitionKeys.includes(c.name))
+      .map((c) => ({ Name: c.name, Type: c.type })),
+    StorageDescriptor: storageDescriptor(output, location),
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'EntityNotFoundException';
+}
+
+/** Creates the output table, empty, with its declared schema when the catalog does not have it yet. */
+export async function ensureOutputTable(
+  catalog: JobCatalog,
+  database: string,
+  output: ManifestOutput,
+  location: string,
+): Promise<void> {
+  try {
+    await catalog.getTable({ DatabaseName: database, Name: output.table });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    try {
+      await catalog.createTable({ DatabaseName: database, TableInput: tableInput(output, location) });
+    } catch (createError) {
+      // Another run created it between our get and create: that is the state we wanted.
+      if ((createError as Error).name !== 'AlreadyExistsException') throw createError;
+    }
+  }
+}
+
+/** `SELECT CAST(col AS type) ...` in declared order, so files match the catalog schema whatever the step produced. */
+function castSelect(output: ManifestOutput, from: string): string {
+  const cols = output.columns.map(
+    (c) => `CAST(${sqlIdentifier(c.name)} AS ${duckdbTypeFor(c.type)}) AS ${sqlIdentifier(c.name)}`,
+  );
+  return `SELECT ${cols.join(', ')} FROM ${from}`;
+}
+
+/** A typed relation with no rows, for a table that has no data files yet. */
+function emptySelect(output: ManifestOutput): string {
+  const cols = output.columns.map((c) => `CAST(NULL AS ${duckdbTypeFor(c.type)}) AS ${sqlIdentifier(c.name)}`);
+  return `SELECT ${cols.join(', ')} WHERE false`;
+}
+
+export interface StagedOutput {
+  output: ManifestOutput;
+  location: string;
+  stagingDir: string;
+  rowsWritten: number;
+  /** Files relative to stagingDir, `/`-separated, e.g. `year=2024/month=1/part-<run>-0.parquet`. */
+  files: string[];
+}
+
+/** Writes one output's rows from the step view into the run's staging folder. */
+export async function stageOutput(
+  db: DuckDb,
+  output: ManifestOutput,
+  stepView: string,
+  location: string,
+  stagingDir: string,
+  runId: string,
+): Promise<StagedOutput> {
+  await rm(stagingDir, { recursive: true, force: true });
+  await mkdir(stagingDir, { recursive: true });
+  const select = castSelect(output, sqlIdentifier(stepView));
+  const options = [`FORMAT parquet`, `COMPRESSION ${output.compression}`, 'RETURN_FILES true'];
+  let target: string;
+  if (output.partitionKeys.length > 0) {
+    options.push(`PARTITION_BY (${output.partitionKeys.map(sqlIdentifier).join(', ')})`);
+    // Run-unique names: an append never replaces an earlier run's file.
+    options.push(`FILENAME_PATTERN ${sqlString(`part-${runId}-{i}`)}`);
+    target = stagingDir;
+  } else {
+    target = path.join(stagingDir, `part-${runId}-0.parquet`);
+  }
+  const reader = await db.connection.runAndReadAll(`COPY (${select}) TO ${sqlString(target)} (${options.join(', ')})`);
+  const row = reader.getRowsJson()[0];
+  const rowsWritten = Number(row?.[0] ?? 0);
+  if (rowsWritten === 0) {
+    // An empty Parquet file adds nothing but clutter to an append table.
+    await rm(stagingDir, { recursive: true, force: true });
+    await mkdir(stagingDir, { recursive: true });
+    return { output, location, stagingDir, rowsWritten, files: [] };
+  }
+  const written = (row?.[1] ?? []) as string[];
+  const files = written.map((f) => path.relative(stagingDir, f).split(path.sep).join('/'));
+  return { output, location, stagingDir, rowsWritten, files };
+}
+
+/**
+ * SQL relation for an output table as a later step of the same run sees it: committed files plus this run's
+ * staged files (append), or the staged files alone (overwrite).
+ */
+export async function outputTableSelect(
+  workspace: Workspace,
+  output: ManifestOutput,
+  location: string,
+  staged: StagedOutput | undefined,
+): Promise<string> {
+  const committed =
+    staged && output.mode === 'overwrite' ? [] : await listDataFiles(workspace, s3UriToPath(workspace, location));
+  const files = [
+    ...committed.map((f) => s3UriToPath(workspace, f.uri)),
+    ...(staged?.files ?? []).map((f) => path.join(staged?.stagingDir ?? '', f)),
+  ];
+  if (files.length === 0) return emptySelect(output);
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  return castSelect(
+    output,
+    `read_parquet(${list}, hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`,
+  );
+}
+
+/** Partition values of a staged file path: `k=v` folders, URL-decoded like Hive. */
+export function partitionValues(output: ManifestOutput, relativeFile: string): string[] {
+  const folders = relativeFile.split('/').slice(0, -1);
+  return output.partitionKeys.map((key, i) => {
+    const folder = folders[i];
+    const prefix = `${key}=`;
+    if (!folder?.startsWith(prefix)) throw new JobOutputError(`unexpected partition folder in ${relativeFile}`);
+    return decodeURIComponent(folder.slice(prefix.length));
+  });
+}
+
+async function moveTree(fromDir: string, toDir: string, relFiles: string[]): Promise<void> {
+  for (const rel of relFiles) {
+    const target = path.join(toDir, ...rel.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(path.join(fromDir, ...rel.split('/')), target);
+  }
+}
+
+async function getAllPartitions(catalog: JobCatalog, database: string, table: string): Promise<Glue.Partition[]> {
+  const out: Glue.Partition[] = [];
+  let token: string | undefined;
+  do {
+    const page = await catalog.getPartitions({ DatabaseName: database, TableName: table, NextToken: token });
+    out.push(...(page.Partitions ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/**
+ * Makes a staged output visible: files move under the table location (overwrite first moves the old data files
+ * aside and deletes them after), then the partitions are registered in the catalog.
+ */
+export async function commitOutput(
+  workspace: Workspace,
+  catalog: JobCatalog,
+  database: string,
+  staged: StagedOutput,
+  trashDir: string,
+): Promise<void> {
+  const { output, location, stagingDir, files } = staged;
+  const tableDir = s3UriToPath(workspace, location);
+  if (output.mode === 'overwrite') {
+    const old = await listDataFiles(workspace, tableDir);
+    const oldRel = old.map((f) => path.relative(tableDir, s3UriToPath(workspace, f.uri)).split(path.sep).join('/'));
+    await moveTree(tableDir, trashDir, oldRel);
+  }
+  await moveTree(stagingDir, tableDir, files);
+
+  if (output.partitionKeys.length === 0) {
+    if (output.mode === 'overwrite') await rm(trashDir, { recursive: true, force: true });
+    return;
+  }
+  const folders = new Map<string, string[]>();
+  for (const rel of files) folders.set(rel.split('/').slice(0, -1).join('/'), partitionValues(output, rel));
+
+  if (output.mode === 'overwrite') {
+    // The port has no partition delete; re-creating the table drops its partitions, as Glue's DeleteTable does.
+    await catalog.deleteTable({ DatabaseName: database, Name: output.table });
+    await catalog.createTable({ DatabaseName: database, TableInput: tableInput(output, location) });
+  }
+  const known =
+    output.mode === 'overwrite'
+      ? new Set<string>()
+      : new Set((await getAllPartitions(catalog, database, output.table)).map((p) => JSON.stringify(p.Values ?? [])));
+  const inputs: Glue.PartitionInput[] = [];
+  for (const [folder, values] of folders) {
+    if (known.has(JSON.stringify(values))) continue;
+    inputs.push({ Values: values, StorageDescriptor: storageDescriptor(output, `${location}${folder}/`) });
+  }
+  // BatchCreatePartition takes at most 100 partitions per call.
+  for (let i = 0; i < inputs.length; i += 100) {
+    const result = await catalog.batchCreatePartition({
+      DatabaseName: database,
+      TableName: output.table,
+      PartitionInputList: inputs.slice(i, i + 100),
+    });
+    const failed = (result.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'AlreadyExistsException');
+    if (failed.length > 0) {
+      const first = failed[0]?.ErrorDetail;
+      throw new JobOutputError(
+        `could not register ${failed.length} partition(s) of ${output.table}: ${first?.ErrorCode}: ${first?.ErrorMessage}`,
+      );
+    }
+  }
+  if (output.mode === 'overwrite') await rm(trashDir, { recursive: true, force: true });
+}

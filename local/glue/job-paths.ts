@@ -1,0 +1,37 @@
+// Data files under an output table's location, with what bookmarks compare (size, mtime).
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToS3Uri } from '../s3/s3-paths';
+import type { Workspace } from '../workspace';
+import type { SourceFile } from './job-bookmarks';
+
+/** Hadoop and Spark skip files and folders whose name starts with `_` or `.` (markers, temp files). */
+function hidden(name: string): boolean {
+  return name.startsWith('_') || name.startsWith('.');
+}
+
+/** Data files under a local folder (recursive), sorted, with size and mtime; a missing folder has none. */
+export async function listDataFiles(workspace: Workspace, dir: string): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  async function walk(current: string): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (hidden(entry.name)) continue;
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) {
+        const info = await stat(full);
+        out.push({ uri: pathToS3Uri(workspace, full), size: info.size, mtimeMs: info.mtimeMs });
+      }
+    }
+  }
+  await walk(dir);
+  return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+}

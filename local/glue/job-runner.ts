@@ -1,0 +1,324 @@
+// Executes one run of a job manifest on DuckDB: source view (bookmark-new files only), `job_args`, the SQL steps as
+// views in order, each output staged right after its step, then commit (files, partitions, bookmark) at the end.
+
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type * as Glue from '@aws-sdk/client-glue';
+import { DuckDb, sqlIdentifier, sqlString } from '../duckdb';
+import { loadShims, SPARK_COMPAT_SQL } from '../sql/load-shims';
+import type { Workspace } from '../workspace';
+import type { JobBookmarks, SourceFile } from './job-bookmarks';
+import { duckdbTypeFor, IDENTIFIER, type JobManifest, type ManifestParameter } from './job-manifest';
+import {
+  commitOutput,
+  ensureOutputTable,
+  type JobCatalog,
+  outputTableSelect,
+  type StagedOutput,
+  stageOutput,
+  tableLocation,
+} from './job-output';
+import { buildTableScan, listTableFiles } from './table-scan';
+
+export class JobRunError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'JobRunError';
+  }
+}
+
+export interface JobRunRequest {
+  workspace: Workspace;
+  catalog: JobCatalog;
+  bookmarks: JobBookmarks;
+  manifest: JobManifest;
+  jobName: string;
+  runId: string;
+  /** DefaultArguments merged with the run's Arguments, keys with their `--`. */
+  args: Record<string, string>;
+  startedOn: Date;
+  /** Aborting interrupts the running statement (job Timeout). */
+  signal?: AbortSignal;
+  threads?: number;
+  memoryLimit?: string;
+  /** Spark-compat macro file; a missing file is tolerated (see loadShims). */
+  shimsFile?: string;
+  /** Materialise the source into a temp table instead of a view (default false; measured in bench/job.ts). */
+  materializeSource?: boolean;
+  /**
+   * Steps become temp TABLEs (default) or lazy VIEWs. Tables give each step a snapshot: a step that compares
+   * with an output table keeps its result after this run appends to that table, and shared steps run once.
+   */
+  stepsAs?: 'table' | 'view';
+}
+
+export interface OutputStats {
+  table: string;
+  mode: 'append' | 'overwrite';
+  rowsWritten: number;
+  files: number;
+  partitions: number;
+}
+
+export interface JobRunStats {
+  database: string;
+  sourceTable: string;
+  /** Source files this run read (after the bookmark filter). */
+  sourceFiles: number;
+  rowsRead: number;
+  outputs: OutputStats[];
+  stepMillis: Record<string, number>;
+  /** False when the Spark-compat file was not there to load. */
+  shimsLoaded: boolean;
+}
+
+const PARAM_TYPES: Record<ManifestParameter['type'], string> = {
+  string: 'VARCHAR',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  bigint: 'BIGINT',
+  int: 'INTEGER',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+};
+
+function requireArg(args: Record<string, string>, name: string): string {
+  const value = args[`--${name}`];
+  if (value === undefined || value === '') throw new JobRunError(`missing job argument --${name}`);
+  return value;
+}
+
+function identifierArg(args: Record<string, string>, name: string): string {
+  const value = requireArg(args, name);
+  if (!IDENTIFIER.test(value)) throw new JobRunError(`job argument --${name} is not a valid name: ${value}`);
+  return value;
+}
+
+function parameterValue(name: string, p: ManifestParameter, args: Record<string, string>, startedOn: Date): string {
+  const given = args[`--${p.argument}`];
+  if (given !== undefined) return given;
+  if (p.default === 'run_date') return startedOn.toISOString().slice(0, 10);
+  if (p.default !== undefined) return String(p.default);
+  throw new JobRunError(`parameter ${name} needs job argument --${p.argument}`);
+}
+
+async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    out.push(...page.items);
+    token = page.next;
+  } while (token);
+  return out;
+}
+
+/** A typed relation with no rows in the shape of a catalog table, for a table (or run) with no files to read. */
+function emptyTableSelect(table: Glue.Table, withSourceFile: boolean): string {
+  const columns = [...(table.StorageDescriptor?.Columns ?? []), ...(table.PartitionKeys ?? [])];
+  const cols = columns
+    .filter((c): c is Glue.Column & { Name: string } => typeof c.Name === 'string' && IDENTIFIER.test(c.Name))
+    .map(
+      (c) =>
+        `CAST(NULL AS ${duckdbTypeFor((c.Type ?? 'string').toLowerCase()) ?? 'VARCHAR'}) AS ${sqlIdentifier(c.Name)}`,
+    );
+  if (withSourceFile) cols.push('CAST(NULL AS VARCHAR) AS source_file');
+  return `SELECT ${cols.join(', ')} WHERE false`;
+}
+
+/** The error's own message; errors from the DuckDB addon may come from another realm, so no instanceof. */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
+}
+
+/** Runs the manifest; resolves with the run's counts after commit, rejects (with nothing committed) on failure. */
+export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
+  const { workspace, catalog, manifest, args, runId } = req;
+  const database = identifierArg(args, 'database');
+  const sourceTable = identifierArg(args, 'source_table');
+  const curated = manifest.outputs.length > 0 ? requireArg(args, 'curated_location') : '';
+  const runDir = workspace.dir('jobs', req.jobName, 'staging', runId);
+  const stats: JobRunStats = {
+    database,
+    sourceTable,
+    sourceFiles: 0,
+    rowsRead: 0,
+    outputs: [],
+    stepMillis: {},
+    shimsLoaded: false,
+  };
+
+  // Output tables exist before any step runs, so a step may read one (e.g. drop already-loaded ids) on run one.
+  const locations = new Map(manifest.outputs.map((o) => [o.table, tableLocation(curated, o)]));
+  for (const output of manifest.outputs) {
+    await ensureOutputTable(catalog, database, output, locations.get(output.table) ?? '');
+  }
+
+  const { Table: source } = await catalog.getTable({ DatabaseName: database, Name: sourceTable });
+  if (!source) throw new JobRunError(`source table ${database}.${sourceTable} not found`);
+  const sourcePartitions = await partitionsOf(catalog, database, sourceTable);
+  const allFiles = await filesOf(workspace, source, sourcePartitions);
+  const files = manifest.bookmark ? await req.bookmarks.unread(req.jobName, allFiles) : allFiles;
+  stats.sourceFiles = files.length;
+
+  const db = await DuckDb.open({ threads: req.threads ?? 2, memoryLimit: req.memoryLimit });
+  const interrupt = (): void => db.connection.interrupt();
+  req.signal?.addEventListener('abort', interrupt);
+  const staged: StagedOutput[] = [];
+  try {
+    // Materialised steps may exceed memory_limit; let DuckDB spill into the run's folder, removed at the end.
+    await db.run(`SET temp_directory = ${sqlString(path.join(runDir, 'spill'))}`);
+    stats.shimsLoaded = await loadShims(db.connection, req.shimsFile ?? SPARK_COMPAT_SQL);
+    await defineCatalogViews(req, db, database, source, sourcePartitions, locations);
+
+    const sourceSelect =
+      files.length === 0
+        ? emptyTableSelect(source, true)
+        : (
+            await buildTableScan(db, workspace, {
+              table: source,
+              partitions: sourcePartitions,
+              files: files.map((f) => f.uri),
+              sourceFile: true,
+            })
+          ).sql;
+    await db.run(`CREATE TEMP ${req.materializeSource ? 'TABLE' : 'VIEW'} source AS ${sourceSelect}`);
+    await defineJobArgs(db, manifest, args, req.startedOn);
+
+    const stepKind = req.stepsAs === 'view' ? 'VIEW' : 'TABLE';
+    for (const step of manifest.steps) {
+      throwIfAborted(req.signal);
+      const started = Date.now();
+      try {
+        await db.run(`CREATE TEMP ${stepKind} ${sqlIdentifier(step.name)} AS ${step.sql}`);
+        for (const output of manifest.outputs.filter((o) => o.step === step.name)) {
+          const location = locations.get(output.table) ?? '';
+          const out = await stageOutput(db, output, step.name, location, path.join(runDir, 'out', output.table), runId);
+          staged.push(out);
+          // A later step naming the table reads it including this run's rows.
+          const view = await outputTableSelect(workspace, output, location, out);
+          await db.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(database)}.${sqlIdentifier(output.table)} AS ${view}`);
+        }
+      } catch (error) {
+        if (req.signal?.aborted) throw error;
+        throw new JobRunError(`step ${step.name} (${step.file}) failed: ${messageOf(error)}`, { cause: error });
+      }
+      stats.stepMillis[step.name] = Date.now() - started;
+    }
+    const counted = await db.queryJson<{ n: string }>('SELECT count(*)::VARCHAR AS n FROM source');
+    stats.rowsRead = Number(counted[0]?.n ?? 0);
+    throwIfAborted(req.signal);
+
+    await commitSerially(async () => {
+      for (const out of staged) {
+        await commitOutput(workspace, catalog, database, out, path.join(runDir, 'replaced', out.output.table));
+      }
+      if (manifest.bookmark) await req.bookmarks.advance(req.jobName, runId, files, new Date());
+    });
+    for (const out of staged) {
+      stats.outputs.push({
+        table: out.output.table,
+        mode: out.output.mode,
+        rowsWritten: out.rowsWritten,
+        files: out.files.length,
+        partitions: new Set(out.files.map((f) => f.split('/').slice(0, -1).join('/'))).size,
+      });
+    }
+    return stats;
+  } finally {
+    req.signal?.removeEventListener('abort', interrupt);
+    db.close();
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+// Commits are short (renames and catalog writes) but must not interleave: two runs overwriting or appending to
+// the same table (MaxConcurrentRuns > 1, or two jobs sharing an output) would move each other's files.
+let commitQueue: Promise<unknown> = Promise.resolve();
+function commitSerially<T>(fn: () => Promise<T>): Promise<T> {
+  const result = commitQueue.then(fn, fn);
+  commitQueue = result.catch(() => undefined);
+  return result;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new JobRunError('job run interrupted', { cause: signal.reason });
+}
+
+async function partitionsOf(catalog: JobCatalog, database: string, table: string): Promise<Glue.Partition[]> {
+  return allPages(async (token) => {
+    const page = await catalog.getPartitions({ DatabaseName: database, TableName: table, NextToken: token });
+    return { items: page.Partitions ?? [], next: page.NextToken };
+  });
+}
+
+/** The files the table scan would read, with the size and mtime bookmarks compare. */
+async function filesOf(workspace: Workspace, table: Glue.Table, partitions: Glue.Partition[]): Promise<SourceFile[]> {
+  const files = await listTableFiles(workspace, table, partitions);
+  return Promise.all(
+    files.map(async (f) => {
+      const info = await stat(f.path);
+      return { uri: f.uri, size: info.size, mtimeMs: info.mtimeMs };
+    }),
+  );
+}
+
+/**
+ * Schema `<database>` holds a view per catalog table (all its files, not bookmark-limited), and is the current
+ * schema, so steps may write `db.table` or `table` as in Spark with the job's database selected.
+ */
+async function defineCatalogViews(
+  req: JobRunRequest,
+  db: DuckDb,
+  database: string,
+  source: Glue.Table,
+  sourcePartitions: Glue.Partition[],
+  outputLocations: Map<string, string>,
+): Promise<void> {
+  const schema = sqlIdentifier(database);
+  await db.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await db.run(`USE ${schema}`);
+  const tables = await allPages(async (token) => {
+    const page = await req.catalog.getTables({ DatabaseName: database, NextToken: token });
+    return { items: page.TableList ?? [], next: page.NextToken };
+  });
+  for (const table of tables) {
+    const name = table.Name ?? '';
+    if (!IDENTIFIER.test(name) || outputLocations.has(name)) continue;
+    const partitions = name === source.Name ? sourcePartitions : await partitionsOf(req.catalog, database, name);
+    try {
+      const { sql: select } = await buildTableScan(db, req.workspace, { table, partitions });
+      await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(name)} AS ${select}`);
+    } catch {
+      // An unreadable table that no step names must not fail the run; a step that names it fails with DuckDB's
+      // "does not exist" message instead.
+    }
+  }
+  for (const output of req.manifest.outputs) {
+    const view = await outputTableSelect(req.workspace, output, outputLocations.get(output.table) ?? '', undefined);
+    await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(output.table)} AS ${view}`);
+  }
+}
+
+/** One-row `job_args` with every manifest parameter, values bound as parameters and cast in SQL. */
+async function defineJobArgs(
+  db: DuckDb,
+  manifest: JobManifest,
+  args: Record<string, string>,
+  startedOn: Date,
+): Promise<void> {
+  const entries = Object.entries(manifest.parameters);
+  if (entries.length === 0) return;
+  const values = entries.map(([name, p]) => parameterValue(name, p, args, startedOn));
+  const cols = entries.map(([name, p], i) => `CAST($${i + 1} AS ${PARAM_TYPES[p.type]}) AS ${sqlIdentifier(name)}`);
+  try {
+    await db.run(`CREATE TEMP TABLE job_args AS SELECT ${cols.join(', ')}`, values);
+  } catch (error) {
+    throw new JobRunError(`job arguments do not match the manifest's parameter types: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}

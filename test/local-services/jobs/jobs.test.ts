@@ -1,0 +1,267 @@
+// LocalGlueJobs on real files and real DuckDB: manifest execution, bookmarks, append vs overwrite, partitions,
+// stage-then-commit on failure, MaxConcurrentRuns, JobRun shapes.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withDuckDb } from '../../../local/duckdb';
+import { CURATED, jobWorld } from './job-world';
+
+const NOW = new Date('2026-11-24T10:00:00.000Z');
+
+async function readOutput(dir: string, columns: string): Promise<Record<string, unknown>[]> {
+  return withDuckDb((db) =>
+    db.queryJson(`SELECT ${columns} FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true) ORDER BY ALL`),
+  );
+}
+
+async function run(world: Awaited<ReturnType<typeof jobWorld>>, job: string, args: Record<string, string> = {}) {
+  const { JobRunId } = await world.jobs.startJobRun({ JobName: job, Arguments: args });
+  const done = await world.jobs.whenDone(JobRunId ?? '');
+  return { id: JobRunId ?? '', done, stats: await world.jobs.getRunStats(job, JobRunId ?? '') };
+}
+
+describe('LocalGlueJobs: bookmarked append job with partitions', () => {
+  it('loads all files on the first run, then only new files, dropping ids an earlier run loaded', async () => {
+    // Prepare
+    const world = await jobWorld({ clock: () => NOW });
+    world.register('orders', 'orders');
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20', '3,alice,5.25,2024-02-01']);
+    await world.putRaw('b.csv', ['4,carol,7.00,2024-02-03']);
+
+    // Act
+    const first = await run(world, 'orders', { '--run_id': 'r1' });
+    await world.putRaw('c.csv', ['2,bob,20.00,2024-01-20', '5,dave,1.00,2024-03-09']);
+    const second = await run(world, 'orders', { '--run_id': 'r2', '--as_of': '2025-12-31' });
+
+    // Assess: run records
+    expect(first.done).toMatchObject({
+      Id: first.id,
+      JobName: 'orders',
+      JobRunState: 'SUCCEEDED',
+      Arguments: { '--run_id': 'r1', '--database': 'lake', '--source_table': 'orders', '--curated_location': CURATED },
+    });
+    expect(first.done.StartedOn).toEqual(NOW);
+    expect(first.done.CompletedOn).toBeInstanceOf(Date);
+    expect(typeof first.done.ExecutionTime).toBe('number');
+    expect(first.done.ErrorMessage).toBeUndefined();
+    expect(first.stats).toMatchObject({ sourceFiles: 2, rowsRead: 4 });
+    expect(first.stats?.outputs).toEqual([
+      { table: 'orders_clean', mode: 'append', rowsWritten: 4, files: 2, partitions: 2 },
+    ]);
+    expect(second.done.JobRunState).toBe('SUCCEEDED');
+    expect(second.stats).toMatchObject({ sourceFiles: 1, rowsRead: 2 });
+    expect(second.stats?.outputs[0]?.rowsWritten).toBe(1);
+
+    // Assess: data, partitions, Parquet compression
+    const tableDir = world.workspace.dir('buckets', 'lake-curated', 'orders_clean');
+    const rows = await readOutput(
+      tableDir,
+      'order_id, customer, amount::VARCHAR AS amount, as_of, run_id, source_file, year, month',
+    );
+    expect(rows).toEqual([
+      {
+        order_id: '1',
+        customer: 'alice',
+        amount: '10.50',
+        as_of: '2026-11-24',
+        run_id: 'r1',
+        source_file: 's3://lake-raw/raw/orders/a.csv',
+        year: '2024',
+        month: '1',
+      },
+      {
+        order_id: '2',
+        customer: 'bob',
+        amount: '20.00',
+        as_of: '2026-11-24',
+        run_id: 'r1',
+        source_file: 's3://lake-raw/raw/orders/a.csv',
+        year: '2024',
+        month: '1',
+      },
+      {
+        order_id: '3',
+        customer: 'alice',
+        amount: '5.25',
+        as_of: '2026-11-24',
+        run_id: 'r1',
+        source_file: 's3://lake-raw/raw/orders/a.csv',
+        year: '2024',
+        month: '2',
+      },
+      {
+        order_id: '4',
+        customer: 'carol',
+        amount: '7.00',
+        as_of: '2026-11-24',
+        run_id: 'r1',
+        source_file: 's3://lake-raw/raw/orders/b.csv',
+        year: '2024',
+        month: '2',
+      },
+      {
+        order_id: '5',
+        customer: 'dave',
+        amount: '1.00',
+        as_of: '2025-12-31',
+        run_id: 'r2',
+        source_file: 's3://lake-raw/raw/orders/c.csv',
+        year: '2024',
+        month: '3',
+      },
+    ]);
+    const files = await world.filesUnder('buckets', 'lake-curated', 'orders_clean');
+    expect(files).toEqual([
+      `year=2024/month=1/part-${first.id}-0.parquet`,
+      `year=2024/month=2/part-${first.id}-0.parquet`,
+      `year=2024/month=3/part-${second.id}-0.parquet`,
+    ]);
+    const codecs = await withDuckDb((db) =>
+      db.queryJson(`SELECT DISTINCT compression FROM parquet_metadata('${tableDir}/**/*.parquet')`),
+    );
+    expect(codecs).toEqual([{ compression: 'SNAPPY' }]);
+
+    const { Partitions } = await world.catalog.getPartitions({ DatabaseName: 'lake', TableName: 'orders_clean' });
+    expect((Partitions ?? []).map((p) => [p.Values, p.StorageDescriptor?.Location]).sort()).toEqual([
+      [['2024', '1'], `${CURATED}orders_clean/year=2024/month=1/`],
+      [['2024', '2'], `${CURATED}orders_clean/year=2024/month=2/`],
+      [['2024', '3'], `${CURATED}orders_clean/year=2024/month=3/`],
+    ]);
+    const { Table } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_clean' });
+    expect(Table?.PartitionKeys).toEqual([
+      { Name: 'year', Type: 'int' },
+      { Name: 'month', Type: 'int' },
+    ]);
+    expect(Table?.StorageDescriptor?.Columns?.map((c) => `${c.Name}:${c.Type}`)).toEqual([
+      'order_id:bigint',
+      'customer:string',
+      'amount:decimal(10,2)',
+      'order_date:date',
+      'as_of:date',
+      'run_id:string',
+      'source_file:string',
+    ]);
+    expect(Table?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
+    // Nothing of the runs' staging is left behind.
+    expect(await world.filesUnder('jobs', 'orders', 'staging')).toEqual([]);
+  });
+
+  it('a failing step ends FAILED with the engine message, leaves nothing visible and keeps the bookmark', async () => {
+    // Prepare
+    const world = await jobWorld();
+    world.register('orders', 'orders-broken');
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20']);
+
+    // Act
+    const failed = await run(world, 'orders', { '--run_id': 'bad' });
+    const curatedAfterFailure = await world.filesUnder('buckets', 'lake-curated');
+    const partitionsAfterFailure = await world.catalog.getPartitions({
+      DatabaseName: 'lake',
+      TableName: 'orders_clean',
+    });
+    const jobFilesAfterFailure = await world.filesUnder('jobs', 'orders');
+    world.register('orders', 'orders');
+    await world.putRaw('b.csv', ['3,carol,7.00,2024-02-03']);
+    const rerun = await run(world, 'orders', { '--run_id': 'good' });
+
+    // Assess
+    expect(failed.done.JobRunState).toBe('FAILED');
+    expect(failed.done.ErrorMessage).toMatch(/^step broken \(steps\/02-broken\.sql\) failed: Conversion Error/);
+    expect(failed.done.ErrorMessage).toContain("'alice'");
+    expect(failed.stats).toBeUndefined();
+    expect(curatedAfterFailure).toEqual([]);
+    expect(partitionsAfterFailure.Partitions).toEqual([]);
+    // Only the run record: no bookmark, no staging.
+    expect(jobFilesAfterFailure).toEqual([`runs/${failed.id}.json`]);
+    // The re-run reads the failed run's file again, plus the new one.
+    expect(rerun.done.JobRunState).toBe('SUCCEEDED');
+    expect(rerun.stats).toMatchObject({ sourceFiles: 2, rowsRead: 3 });
+    const bookmark = JSON.parse(await readFile(path.join(world.workspace.home, 'jobs/orders/bookmark.json'), 'utf8'));
+    expect(Object.keys(bookmark.files).sort()).toEqual([
+      's3://lake-raw/raw/orders/a.csv',
+      's3://lake-raw/raw/orders/b.csv',
+    ]);
+  });
+});
+
+describe('LocalGlueJobs: overwrite job', () => {
+  it('replaces the table data on each run', async () => {
+    // Prepare
+    const world = await jobWorld();
+    world.register('totals', 'customer-totals');
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20', '3,alice,5.25,2024-02-01']);
+
+    // Act
+    const first = await run(world, 'totals');
+    await world.putRaw('b.csv', ['4,carol,7.00,2024-02-03', '5,bob,0.50,2024-02-04']);
+    const second = await run(world, 'totals');
+
+    // Assess: alice 10.50+5.25, bob 20.00+0.50, carol 7.00; one file, from the second run only.
+    expect(first.done.JobRunState).toBe('SUCCEEDED');
+    expect(second.done.JobRunState).toBe('SUCCEEDED');
+    expect(second.stats).toMatchObject({ sourceFiles: 2, rowsRead: 5 });
+    const dir = world.workspace.dir('buckets', 'lake-curated', 'customer_totals');
+    expect(await world.filesUnder('buckets', 'lake-curated', 'customer_totals')).toEqual([
+      `part-${second.id}-0.parquet`,
+    ]);
+    expect(await readOutput(dir, 'customer, orders, total::VARCHAR AS total')).toEqual([
+      { customer: 'alice', orders: '2', total: '15.75' },
+      { customer: 'bob', orders: '2', total: '20.50' },
+      { customer: 'carol', orders: '1', total: '7.00' },
+    ]);
+  });
+});
+
+describe('LocalGlueJobs: service behaviour', () => {
+  it('enforces MaxConcurrentRuns with ConcurrentRunsExceededException', async () => {
+    // Prepare
+    const world = await jobWorld();
+    world.register('one', 'customer-totals', { MaxConcurrentRuns: 1 });
+    world.register('two', 'customer-totals', { MaxConcurrentRuns: 2 });
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15']);
+
+    // Act
+    const first = await world.jobs.startJobRun({ JobName: 'one' });
+    const refused = world.jobs.startJobRun({ JobName: 'one' });
+    await expect(refused).rejects.toMatchObject({ name: 'ConcurrentRunsExceededException' });
+    const firstDone = await world.jobs.whenDone(first.JobRunId ?? '');
+    const afterwards = await world.jobs.startJobRun({ JobName: 'one' });
+    const pair = [await world.jobs.startJobRun({ JobName: 'two' }), await world.jobs.startJobRun({ JobName: 'two' })];
+
+    // Assess
+    expect(firstDone.JobRunState).toBe('SUCCEEDED');
+    expect(afterwards.JobRunId).toMatch(/^jr_[0-9a-f]{64}$/);
+    const states = await Promise.all(
+      [afterwards, ...pair].map(async (r) => (await world.jobs.whenDone(r.JobRunId ?? '')).JobRunState),
+    );
+    expect(states).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+  });
+
+  it('reports runs through getJobRun and getJobRuns (newest first, paged) and unknown names as EntityNotFound', async () => {
+    // Prepare
+    let tick = 0;
+    const world = await jobWorld({ clock: () => new Date(NOW.getTime() + 60_000 * tick++) });
+    world.register('totals', 'customer-totals', { MaxConcurrentRuns: 3 });
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15']);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await run(world, 'totals')).id);
+
+    // Act
+    const one = await world.jobs.getJobRun({ JobName: 'totals', RunId: ids[1] });
+    const page1 = await world.jobs.getJobRuns({ JobName: 'totals', MaxResults: 2 });
+    const page2 = await world.jobs.getJobRuns({ JobName: 'totals', MaxResults: 2, NextToken: page1.NextToken });
+
+    // Assess
+    expect(one.JobRun).toMatchObject({ Id: ids[1], JobRunState: 'SUCCEEDED' });
+    expect(page1.JobRuns?.map((r) => r.Id)).toEqual([ids[2], ids[1]]);
+    expect(page2.JobRuns?.map((r) => r.Id)).toEqual([ids[0]]);
+    expect(page2.NextToken).toBeUndefined();
+    await expect(world.jobs.startJobRun({ JobName: 'nope' })).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
+    });
+    await expect(world.jobs.getJobRun({ JobName: 'totals', RunId: `jr_${'0'.repeat(64)}` })).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
+    });
+  });
+});
