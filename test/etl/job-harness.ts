@@ -108,12 +108,16 @@ export function renderValidation(sql: string, values: { database: string; runId:
   if (!/^[a-z_][a-z0-9_]*$/.test(values.database)) throw new Error('bad database');
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(values.runId)) throw new Error('bad run id');
   if (!Number.isFinite(values.share)) throw new Error('bad share');
-  const out = sql
-    .replaceAll('${database}', values.database)
-    .replaceAll('${run_id}', sqlString(values.runId))
-    .replaceAll('${rejected_share_max}', String(values.share));
-  if (out.includes('${')) throw new Error('unknown placeholder left');
-  return out;
+  const bound: Record<string, string> = {
+    database: values.database,
+    run_id: sqlString(values.runId),
+    rejected_share_max: String(values.share),
+  };
+  return sql.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    const value = bound[name];
+    if (value === undefined) throw new Error(`unknown placeholder ${name}`);
+    return value;
+  });
 }
 
 export async function runValidation(
