@@ -30,7 +30,7 @@ export const startPipelineEnvSchema = z
   .superRefine((env, ctx) => {
     // A dataset under an output prefix could never start: refuse the configuration instead of ignoring files.
     env.DATASETS.forEach((plan, index) => {
-      const clash = env.IGNORED_PREFIXES.find((p) => plan.prefix.startsWith(p) || p.startsWith(plan.prefix));
+      const clash = env.IGNORED_PREFIXES.find((p) => plan.prefix.startsWith(p));
       if (clash !== undefined) {
         ctx.addIssue({
           code: 'custom',

@@ -83,6 +83,14 @@ describe('start-pipeline configuration', () => {
     expect(error.message).toContain('curated/');
   });
 
+  it('allows an ignored prefix inside a dataset prefix (a scratch folder of that dataset)', () => {
+    // Act
+    const config = loadStartPipelineConfig(testEnv({ IGNORED_PREFIXES: 'curated/,raw/customer_transactions/_tmp/' }));
+
+    // Assess
+    expect(config.ignoredPrefixes).toEqual(['curated/', 'raw/customer_transactions/_tmp/']);
+  });
+
   it('keeps the zod error as the cause and lists every problem', () => {
     // Act
     const error = configError({});

@@ -1,8 +1,14 @@
 // planExecutions / classify / parseSqsRecord: the plain functions the local twin reuses.
 
 import { decodeS3Key, encodeS3Key, type S3Notification } from '../../../functions/shared/s3-event';
-import { type ArrivedRecord, classify, parseSqsRecord, planExecutions } from '../../../functions/start-pipeline/app';
-import { loadEvent, RAW_BUCKET, testConfig } from './support';
+import {
+  type ArrivedRecord,
+  classify,
+  loadStartPipelineConfig,
+  parseSqsRecord,
+  planExecutions,
+} from '../../../functions/start-pipeline/app';
+import { loadEvent, RAW_BUCKET, testConfig, testEnv } from './support';
 
 const config = testConfig();
 const receivedAt = new Date('2026-11-24T00:00:00.000Z');
@@ -51,6 +57,17 @@ describe('classify', () => {
 
     // Assess
     expect(decision).toEqual({ reason });
+  });
+
+  it('ignores a key under an ignored prefix even when it also lies under a dataset prefix', () => {
+    // Prepare
+    const scratch = loadStartPipelineConfig(testEnv({ IGNORED_PREFIXES: 'raw/customer_transactions/_tmp/' }));
+
+    // Act
+    const decision = classify(scratch, arrival('m', { key: 'raw/customer_transactions/_tmp/x.csv' }).notification);
+
+    // Assess
+    expect(decision).toEqual({ reason: 'pipeline-output' });
   });
 
   it('accepts ObjectCreated:CompleteMultipartUpload and :Copy like :Put', () => {
