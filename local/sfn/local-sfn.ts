@@ -3,6 +3,7 @@
 // engine event, and redrives from the state that failed.
 import type * as Sfn from '@aws-sdk/client-sfn';
 import type { SfnPort } from '../../functions/shared/ports';
+import type { Definition } from './definition';
 import {
   type EngineEvent,
   type ExecutionRecord,
@@ -20,7 +21,7 @@ export interface ExecutionContextObject {
 
 export interface RunRequest {
   /** The definition to run; for a redrive, a copy whose StartAt is the redrive point. */
-  definition: Record<string, unknown> & { StartAt: string; States: Record<string, unknown> };
+  definition: Definition;
   input: unknown;
   context: ExecutionContextObject;
   onEvent: (event: EngineEvent) => void;

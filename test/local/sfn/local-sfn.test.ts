@@ -11,7 +11,7 @@ import { type ExecutionRunner, LocalSfn, type RunRequest } from '../../../local/
 import { Workspace } from '../../../local/workspace';
 
 const ARN = 'arn:aws:states:local:000000000000:stateMachine:lakepipe-local';
-const definition = {
+const definition: Definition = {
   StartAt: 'Crawl',
   States: { Crawl: { Type: 'Pass', Next: 'Job' }, Job: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } },
 };
