@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Definition } from '../../../local/sfn/definition';
 import {
   type EngineEvent,
   ExecutionStore,
