@@ -53,6 +53,7 @@ const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 export class LocalSfn implements SfnPort {
   private readonly running = new Map<string, { settled: Promise<ExecutionRecord>; abort: AbortController }>();
+  private readonly startListeners = new Set<(name: string) => void>();
 
   constructor(
     private readonly store: ExecutionStore,
@@ -71,6 +72,12 @@ export class LocalSfn implements SfnPort {
     if (!executionArn.startsWith(prefix))
       throw sfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
     return executionArn.slice(prefix.length);
+  }
+
+  /** Calls `listener` with the name of every execution started from now on; returns the unsubscribe. */
+  onStarted(listener: (name: string) => void): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
   }
 
   /** Names of executions this process is running now. */
@@ -112,6 +119,7 @@ export class LocalSfn implements SfnPort {
     await this.store.save(record);
     await this.store.saveHistory(name, []);
     this.launch(record, this.stateMachine.definition, parsed, []);
+    for (const listener of this.startListeners) listener(name);
     return { executionArn: record.executionArn, startDate };
   }
 

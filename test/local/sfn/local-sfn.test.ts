@@ -68,14 +68,20 @@ describe('LocalSfn', () => {
     ]);
   });
 
-  it('treats a repeated name as ExecutionAlreadyExists once the first has ended', async () => {
+  it('treats a repeated name as ExecutionAlreadyExists once the first has ended, and tells listeners of new starts only', async () => {
     const { sfn } = await setup();
+    const started: string[] = [];
+    const forget = sfn.onStarted((name) => started.push(name));
     await sfn.startExecution({ stateMachineArn: ARN, name: 'ds-2', input: '{}' });
     await sfn.waitFor('ds-2');
 
     await expect(sfn.startExecution({ stateMachineArn: ARN, name: 'ds-2', input: '{}' })).rejects.toMatchObject({
       name: 'ExecutionAlreadyExists',
     });
+    forget();
+    await sfn.startExecution({ stateMachineArn: ARN, name: 'ds-2b', input: '{}' });
+    await sfn.waitFor('ds-2b');
+    expect(started).toEqual(['ds-2']);
   });
 
   it('refuses bad names, bad input and other state machines with the AWS error names', async () => {
