@@ -38,6 +38,8 @@ export interface ValidationVerdict {
 
 /** The state as the ASL passes it: the execution input plus what earlier states added. */
 export interface PipelineState extends Partial<ExecutionInput> {
+  /** screen-files' result: accepted keys and files quarantined by an earlier attempt. */
+  screening?: { accepted?: string[]; previouslyQuarantined?: Array<{ key: string; location: string }> };
   catalog?: {
     status?: string;
     attempt?: number;
@@ -147,6 +149,7 @@ export function describeCause(cause: string): string {
 
 /** Where a failed execution stopped, from what the state already holds. */
 export function failedStage(state: PipelineState): string {
+  if (!state.screening) return 'file screening';
   if (state.catalog?.status !== 'FRESH') return 'catalog (crawler)';
   if (!state.job) return 'Glue job';
   if (!state.validationResults) return 'validations';
@@ -176,6 +179,9 @@ function filesSection(state: PipelineState): string[] {
     lines.push(`  - s3://${state.bucket ?? '?'}/${o.key} (${sizeText(o.size)}, arrived ${o.eventTime})`);
   }
   if (objects.length > MAX_FILES_LISTED) lines.push(`  ... and ${objects.length - MAX_FILES_LISTED} more`);
+  for (const q of state.screening?.previouslyQuarantined ?? []) {
+    lines.push(`  skipped ${q.key}: quarantined by an earlier attempt, now at ${q.location}`);
+  }
   return lines;
 }
 

@@ -46,17 +46,31 @@ const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-
 
 /** The Step Functions name for an error a port threw, e.g. `Glue.ConcurrentRunsExceededException`. */
 export function stepFunctionsErrorName(service: string, error: unknown): string {
-  const name = error instanceof Error || (typeof error === 'object' && error !== null) ? (error as Error).name : '';
-  if (typeof name !== 'string' || name === '' || PROGRAMMING_ERRORS.has(name)) return 'States.TaskFailed';
+  const { name } = errorParts(error);
+  if (name === '' || PROGRAMMING_ERRORS.has(name)) return 'States.TaskFailed';
   if (name.includes('.')) return name;
   const prefix = SERVICE_ERROR_PREFIX[service] ?? service;
   return `${prefix}.${name.endsWith('Exception') ? name : `${name}Exception`}`;
 }
 
+/** Duck-typed: errors from other realms (jest's sandbox, DOMException) fail `instanceof Error`. */
+function errorParts(error: unknown): { name: string; message: string; stack?: string } {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown };
+    return {
+      name: typeof e.name === 'string' ? e.name : '',
+      message: typeof e.message === 'string' ? e.message : String(error),
+      ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
+    };
+  }
+  return { name: '', message: String(error) };
+}
+
+// TaskErrors carry no `cause`: the engine reports `cause ?? message` as the history's Cause, which must stay
+// the text Step Functions would show.
 function asTaskError(service: string, error: unknown): TaskError {
   if (error instanceof TaskError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TaskError(stepFunctionsErrorName(service, error), message, { cause: error });
+  return new TaskError(stepFunctionsErrorName(service, error), errorParts(error).message);
 }
 
 /**
@@ -185,9 +199,10 @@ async function invokeLambda(handler: LambdaHandler, functionArn: string, event: 
   try {
     return toStateJson(await handler(event as never, lambdaContext(functionArn, timeoutSeconds)), 'iso');
   } catch (error) {
-    const err = error instanceof Error ? error : new Error(String(error));
-    const cause = { errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') };
-    throw new TaskError(err.name || 'Error', JSON.stringify(cause), { cause: error });
+    const err = errorParts(error);
+    const errorType = err.name || 'Error';
+    const cause = { errorType, errorMessage: err.message, trace: (err.stack ?? '').split('\n') };
+    throw new TaskError(errorType, JSON.stringify(cause));
   }
 }
 

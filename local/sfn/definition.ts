@@ -92,7 +92,7 @@ export function guardDefinition(definition: unknown): void {
 
 /** asl-validator's verdict. It annotates the object it checks, so it gets a copy. */
 export function validateAsl(definition: unknown): string[] {
-  const result = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+  const result = aslValidator(JSON.parse(JSON.stringify(definition)), { checkArn: true, checkPaths: true });
   return result.isValid ? [] : result.errorsText('\n').split('\n');
 }
 

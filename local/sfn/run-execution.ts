@@ -93,8 +93,9 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   });
   const { waitTimeOverrides, retryIntervalOverrides } = timeOverrides(options.definition, options.timeScale ?? 1);
 
-  // The engine annotates the definition it validates; it gets its own copy.
-  const machine = new StateMachine(structuredClone(options.definition));
+  // The engine annotates the definition it validates, so it gets its own copy (JSON: structuredClone would
+  // make objects of another realm under jest, which the engine does not treat as plain objects).
+  const machine = new StateMachine(JSON.parse(JSON.stringify(options.definition)));
   const startDate = new Date();
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
