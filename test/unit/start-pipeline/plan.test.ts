@@ -8,7 +8,7 @@ import {
   parseSqsRecord,
   planExecutions,
 } from '../../../functions/start-pipeline/app';
-import { loadEvent, RAW_BUCKET, testConfig, testEnv } from './support';
+import { DATASETS, loadEvent, RAW_BUCKET, testConfig, testEnv } from './support';
 
 const config = testConfig();
 const receivedAt = new Date('2026-11-24T00:00:00.000Z');
@@ -59,6 +59,28 @@ describe('classify', () => {
     expect(decision).toEqual({ reason });
   });
 
+  it('picks the longest matching prefix whatever the order of DATASETS', () => {
+    // Prepare
+    const reversed = loadStartPipelineConfig(testEnv({ DATASETS: JSON.stringify([...DATASETS].reverse()) }));
+    const keys = ['raw/customer_transactions/eu/x.csv', 'raw/customer_transactions/x.csv'];
+
+    // Act
+    const datasets = [config, reversed].flatMap((c) =>
+      keys.map((key) => {
+        const decision = classify(c, arrival('m', { key }).notification);
+        return 'plan' in decision ? decision.plan.dataset : decision.reason;
+      }),
+    );
+
+    // Assess
+    expect(datasets).toEqual([
+      'customer_transactions_eu',
+      'customer_transactions',
+      'customer_transactions_eu',
+      'customer_transactions',
+    ]);
+  });
+
   it('ignores a key under an ignored prefix even when it also lies under a dataset prefix', () => {
     // Prepare
     const scratch = loadStartPipelineConfig(testEnv({ IGNORED_PREFIXES: 'raw/customer_transactions/_tmp/' }));
@@ -82,23 +104,30 @@ describe('classify', () => {
 });
 
 describe('planExecutions', () => {
-  it('keeps the earliest event of a duplicated object and remembers every message that carried it', () => {
+  it('keeps the earliest event of a duplicated object, in either delivery order, with every message that carried it', () => {
     // Prepare
-    const records = [
-      arrival('m2', { key: 'raw/products/p.csv', eventTime: '2026-11-23T22:00:05.000Z', sequencer: '0B' }),
-      arrival('m1', { key: 'raw/products/p.csv', eventTime: '2026-11-23T22:00:01.000Z', sequencer: '0A' }),
-    ];
+    const later = arrival('m2', { key: 'raw/products/p.csv', eventTime: '2026-11-23T22:00:05.000Z', sequencer: '0B' });
+    const earlier = arrival('m1', {
+      key: 'raw/products/p.csv',
+      eventTime: '2026-11-23T22:00:01.000Z',
+      sequencer: '0A',
+    });
 
     // Act
-    const plan = planExecutions(config, records, receivedAt);
+    const plans = [
+      planExecutions(config, [later, earlier], receivedAt),
+      planExecutions(config, [earlier, later], receivedAt),
+    ];
 
     // Assess
-    expect(plan.executions).toHaveLength(1);
-    expect(plan.executions[0]?.input.objects).toEqual([
-      { key: 'raw/products/p.csv', size: 10, eTag: 'etag-1', sequencer: '0A', eventTime: '2026-11-23T22:00:01.000Z' },
-    ]);
-    expect(plan.executions[0]?.messageIds).toEqual(['m1', 'm2']);
-    expect(plan.executions[0]?.name.startsWith('products-20261123T220001Z-')).toBe(true);
+    for (const plan of plans) {
+      expect(plan.executions).toHaveLength(1);
+      expect(plan.executions[0]?.input.objects).toEqual([
+        { key: 'raw/products/p.csv', size: 10, eTag: 'etag-1', sequencer: '0A', eventTime: '2026-11-23T22:00:01.000Z' },
+      ]);
+      expect(plan.executions[0]?.messageIds).toEqual(['m1', 'm2']);
+      expect(plan.executions[0]?.name.startsWith('products-20261123T220001Z-')).toBe(true);
+    }
   });
 
   it('keeps an overwritten key (new eTag) as a second object', () => {
