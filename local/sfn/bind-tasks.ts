@@ -33,7 +33,13 @@ export interface BindOptions {
 }
 
 /** Step Functions' `<ServiceName>.` prefix for errors of each integrated service. */
-const SERVICE_ERROR_PREFIX: Record<string, string> = { glue: 'Glue', athena: 'Athena', sns: 'SNS', lambda: 'Lambda' };
+const SERVICE_ERROR_PREFIX: Record<string, string> = {
+  glue: 'Glue',
+  athena: 'Athena',
+  sns: 'SNS',
+  s3: 'S3',
+  lambda: 'Lambda',
+};
 
 /** JavaScript's own errors are bugs, not AWS exceptions: Step Functions would report them as a task failure. */
 const PROGRAMMING_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
