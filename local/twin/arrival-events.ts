@@ -2,6 +2,7 @@
 // batched into SQS messages, shaped exactly like the real ones (events/s3-sqs/ holds captured examples).
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { encodeS3Key } from '../../functions/shared/s3-event';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './config';
 
 export interface LandedObject {
@@ -12,14 +13,6 @@ export interface LandedObject {
   eTag: string;
   sequencer: string;
   eventTime: Date;
-}
-
-/** S3 notifications URL-encode keys form-style: a space becomes '+', other reserved characters %XX. */
-export function encodeS3EventKey(key: string): string {
-  return key
-    .split('/')
-    .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
-    .join('/');
 }
 
 let lastSequencer = 0n;
@@ -49,7 +42,7 @@ export function s3NotificationRecord(object: LandedObject) {
         ownerIdentity: { principalId: 'LAKEPIPELOCAL' },
         arn: `arn:aws:s3:::${object.bucket}`,
       },
-      object: { key: encodeS3EventKey(object.key), size: object.size, eTag: object.eTag, sequencer: object.sequencer },
+      object: { key: encodeS3Key(object.key), size: object.size, eTag: object.eTag, sequencer: object.sequencer },
     },
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { parseS3Body } from '../../../functions/shared/s3-event';
-import { encodeS3EventKey, nextSequencer, sqsEvents, sqsRecord } from '../../../local/twin/arrival-events';
+import { nextSequencer, sqsEvents, sqsRecord } from '../../../local/twin/arrival-events';
 
 const captured = JSON.parse(
   readFileSync(path.join(__dirname, '../../../events/s3-sqs/object-created-put.json'), 'utf8'),
@@ -47,8 +47,9 @@ describe('arrival events', () => {
     expect(decoded).toEqual([key]);
   });
 
-  it('encodes a space as + and keeps slashes, like S3', () => {
-    expect(encodeS3EventKey('raw/a b/c+d.csv')).toBe('raw/a+b/c%2Bd.csv');
+  it('encodes a space as + and keeps slashes in the notification, like S3', () => {
+    const body = JSON.parse(sqsRecord([object('raw/a b/c+d.csv')]).body);
+    expect(body.Records[0].s3.object.key).toBe('raw/a+b/c%2Bd.csv');
   });
 
   it('batches one message per object, at most batchSize per event', () => {
