@@ -42,8 +42,12 @@ export function executionInput(): ExecutionInput {
 export const NEWEST_FILE = new Date('2026-11-24T10:00:00.000Z');
 export const at = (offsetSeconds: number) => new Date(NEWEST_FILE.getTime() + offsetSeconds * 1000);
 
-export function loadPipeline(): Promise<Definition> {
-  return loadDefinition(DEFINITION_FILE, FUNCTION_ARNS);
+let loaded: Promise<Definition> | undefined;
+
+/** The resolved, guarded, validated definition; loaded once per test file, a fresh copy for each caller. */
+export async function loadPipeline(): Promise<Definition> {
+  loaded ??= loadDefinition(DEFINITION_FILE, FUNCTION_ARNS);
+  return JSON.parse(JSON.stringify(await loaded));
 }
 
 type Step<I, O> = O | Error | ((input: I) => O | Error);
