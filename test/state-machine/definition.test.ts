@@ -14,6 +14,9 @@ import {
 import { DefinitionError, PlaceholderError } from '../../local/sfn/errors';
 import { DEFINITION_FILE, FUNCTION_ARNS, loadPipeline } from './harness';
 
+/** `${name}` written without a template-looking literal. */
+const placeholder = (name: string) => `$\{${name}}`;
+
 type Mutable = Record<string, Record<string, Record<string, unknown>>>;
 
 async function realDefinition(): Promise<Mutable> {
@@ -183,13 +186,13 @@ describe('pipeline definition', () => {
 
     // Assess
     expect(act).toThrow(PlaceholderError);
-    expect(act).toThrow('No value for placeholder(s) ${ScreenFilesFunctionArn}');
+    expect(act).toThrow(`No value for placeholder(s) ${placeholder('ScreenFilesFunctionArn')}`);
   });
 
   it('substitutes placeholders inside strings without touching JSONPath or intrinsic functions', () => {
     // Act
     const resolved = resolvePlaceholders(
-      { Resource: 'pre-${A}-post', 'x.$': '$$.Execution.Name', 'y.$': "States.Format('{}', $.a)" },
+      { Resource: `pre-${placeholder('A')}-post`, 'x.$': '$$.Execution.Name', 'y.$': "States.Format('{}', $.a)" },
       { A: 'value' },
     );
 
