@@ -6,13 +6,13 @@
 const SERVICE = 'lakepipe';
 // Lowercase letters and digits only: the stage goes into S3 bucket names (63 characters at most, see
 // below) and into the Glue database name, which must match ^[a-z_][a-z0-9_]*$.
-const STAGE_PATTERN = /^[a-z][a-z0-9]{0,11}$/;
+const STAGE_PATTERN = /^[a-z][a-z0-9]{0,9}$/;
 
 class StageNameError extends Error {
   /** @param {string} stage */
   constructor(stage) {
     super(
-      `Stage "${stage}" is not usable: it must match ${STAGE_PATTERN} (lowercase letters and digits, at most 12), ` +
+      `Stage "${stage}" is not usable: it must match ${STAGE_PATTERN} (lowercase letters and digits, at most 10), ` +
         'because it becomes part of S3 bucket names and of the Glue database name.',
     );
     this.name = 'StageNameError';
@@ -30,7 +30,7 @@ function namesFor(stage) {
     stage,
     prefix,
     // Bucket names get `-<account>-<region>` appended in the template (Fn::Sub) so they are globally unique:
-    // lakepipe-<stage 12>-glue-assets-<account 12>-<region up to 14> is at most 61 characters.
+    // lakepipe-<stage 10>-athena-results-<account 12>-<region up to 14> is at most 62 of S3's 63 characters.
     rawBucketPrefix: `${prefix}-raw`,
     curatedBucketPrefix: `${prefix}-curated`,
     athenaResultsBucketPrefix: `${prefix}-athena-results`,

@@ -561,6 +561,9 @@ describe('Glue and Athena', () => {
     });
     // The state machine passes these per run; a default would hide a missing argument.
     for (const perRun of ['--run_id', '--database', '--source_table']) expect(args[perRun]).toBeUndefined();
+    // as_of falls back to the manifest's `default: run_date` only when the argument is absent; a default
+    // argument would reach the runner as the literal text "run_date".
+    expect(args['--as_of']).toBeUndefined();
   });
 
   it('crawls the dataset prefix into the stage database without ever deleting catalog metadata', () => {
