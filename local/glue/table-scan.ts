@@ -176,7 +176,7 @@ function reader(format: TableFormat, table: Glue.Table, files: string[], columns
     case 'csv':
       return csvReader(table, files, columns);
     case 'json':
-      return `read_json(${listLiteral(files)}, format='newline_delimited', union_by_name=true, filename=${sqlString(FILE_COLUMN)})`;
+      return `read_json(${listLiteral(files)}, format='auto', union_by_name=true, filename=${sqlString(FILE_COLUMN)})`;
     case 'parquet':
       return `read_parquet(${listLiteral(files)}, union_by_name=true, filename=${sqlString(FILE_COLUMN)})`;
   }

@@ -1,6 +1,7 @@
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
 import { DuckDb, sqlString } from '../../../local/duckdb';
 import { buildTableScan, listTableFiles } from '../../../local/glue/table-scan';
@@ -179,6 +180,38 @@ describe('buildTableScan', () => {
     expect(jsonRows).toEqual([
       { id: '1', name: 'a', score: null, extra: null },
       { id: '2', name: 'b', score: null, extra: true },
+    ]);
+  });
+
+  it('reads gzip CSV next to plain CSV, and a JSON array file', async () => {
+    // Prepare
+    const workspace = await workspaceWith({ 'sales/plain.csv': 'quoted.csv' });
+    const bucket = workspace.dir('buckets', 'raw');
+    await writeFile(path.join(bucket, 'sales', 'more.csv.gz'), gzipSync('id,name,amount,day\n11,gz,1.5,2024-03-01\n'));
+    await mkdir(path.join(bucket, 'arr'), { recursive: true });
+    await writeFile(path.join(bucket, 'arr', 'a.json'), '[{"id": 1, "name": "x"}, {"id": 2, "name": "y"}]');
+    const csv = csvTable(messyColumns, {
+      SerializationLibrary: OPEN_CSV,
+      Parameters: { separatorChar: ',', quoteChar: '"', escapeChar: '"' },
+    });
+    const json: Glue.Table = {
+      Name: 'arr',
+      StorageDescriptor: { Columns: messyColumns.slice(0, 2), Location: 's3://raw/arr/' },
+      Parameters: { classification: 'json' },
+    };
+
+    // Act
+    const csvScan = await buildTableScan(db, workspace, { table: csv });
+    const jsonScan = await buildTableScan(db, workspace, { table: json });
+
+    // Assess
+    expect(await db.queryJson(`SELECT id, name FROM ${csvScan.sql} AS t ORDER BY id`)).toEqual([
+      { id: '10', name: 'say "hi"' },
+      { id: '11', name: 'gz' },
+    ]);
+    expect(await db.queryJson(`SELECT * FROM ${jsonScan.sql} AS t ORDER BY id`)).toEqual([
+      { id: '1', name: 'x' },
+      { id: '2', name: 'y' },
     ]);
   });
 
