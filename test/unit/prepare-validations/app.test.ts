@@ -1,0 +1,141 @@
+// prepare-validations: validation files from a temp VALIDATIONS_DIR, the three placeholders substituted with
+// validated values, everything else refused.
+import '../../state-machine/quiet-logs';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createHandler,
+  loadPrepareValidationsConfig,
+  type PrepareValidationsInput,
+  sqlStringLiteral,
+} from '../../../functions/prepare-validations/app';
+import { ConfigError } from '../../../functions/shared/errors';
+import { lambdaContext } from '../../fixtures/lambda-context';
+
+/** rejected_share.sql, row_count.sql and typo.sql (which misspells two placeholders). */
+const FIXTURES = path.join(__dirname, 'fixtures');
+const RUN_ID = 'customer_transactions-20261124T100000Z-0a1b2c3d4e';
+let dir: string;
+let filesRead: string[];
+
+function run(overrides: Partial<PrepareValidationsInput> = {}, env: Record<string, string> = {}) {
+  const config = loadPrepareValidationsConfig({ VALIDATIONS_DIR: dir, ...env });
+  const readText = (file: string) => {
+    filesRead.push(file);
+    return readFile(file, 'utf8');
+  };
+  const handler = createHandler({ config, readText });
+  return handler({ database: 'lakepipe', runId: RUN_ID, validations: ['rejected_share'], ...overrides }, lambdaContext);
+}
+
+describe('prepare-validations', () => {
+  beforeEach(async () => {
+    filesRead = [];
+    dir = await mkdtemp(path.join(tmpdir(), 'lakepipe-validations-'));
+    for (const file of await readdir(FIXTURES)) await copyFile(path.join(FIXTURES, file), path.join(dir, file));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('substitutes database bare, run_id as a quoted literal and rejected_share_max as a number, in order', async () => {
+    // Act
+    const queries = await run({ validations: ['rejected_share', 'row_count'] }, { REJECTED_SHARE_MAX: '0.02' });
+
+    // Assess
+    expect(queries).toEqual([
+      {
+        name: 'rejected_share',
+        queryString:
+          'SELECT rejected / total <= 0.02 AS passed, rejected, total\n' +
+          "FROM lakepipe.run_summary WHERE run_id = 'customer_transactions-20261124T100000Z-0a1b2c3d4e'",
+      },
+      { name: 'row_count', queryString: 'SELECT count(*) > 0 AS passed FROM lakepipe.t' },
+    ]);
+  });
+
+  it('defaults REJECTED_SHARE_MAX to 0.05 and VALIDATIONS_DIR to ./validations', async () => {
+    // Act
+    const config = loadPrepareValidationsConfig({});
+    const queries = await run();
+
+    // Assess
+    expect(config).toEqual({ validationsDir: path.resolve('validations'), rejectedShareMax: 0.05 });
+    expect(queries[0]?.queryString).toContain('<= 0.05 AS passed');
+  });
+
+  it.each(['abc', '-1', '1.5'])('refuses REJECTED_SHARE_MAX=%s with a ConfigError naming it', (value) => {
+    // Act
+    const act = () => loadPrepareValidationsConfig({ REJECTED_SHARE_MAX: value });
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(expect.objectContaining({ variable: 'REJECTED_SHARE_MAX' }));
+  });
+
+  it('refuses a file with any other placeholder, naming the file and the placeholders', async () => {
+    // Act
+    const act = run({ validations: ['typo'] });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'ValidationQueryError',
+      validation: 'typo',
+      message: `validations/typo.sql uses unknown placeholder(s) $\{databse}, $\{runid}`,
+    });
+  });
+
+  it.each([
+    ['database', { database: 'lakepipe; DROP TABLE x' }],
+    ['database', { database: 'Lakepipe' }],
+    ['run_id', { runId: "x' OR '1'='1" }],
+    ['run_id', { runId: 'a'.repeat(81) }],
+    ['run_id', { runId: '' }],
+  ])('refuses a bad %s value before reading any file', async (placeholder, overrides) => {
+    // Act
+    const act = run(overrides);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'InvalidPlaceholderValueError', placeholder });
+    expect(filesRead).toEqual([]);
+  });
+
+  it.each(['../rejected_share', 'sub/row_count', 'row_count.sql', ''])(
+    'refuses the validation name %j (it would leave the folder or name no file)',
+    async (name) => {
+      // Act
+      const act = run({ validations: [name] });
+
+      // Assess
+      await expect(act).rejects.toMatchObject({ name: 'ValidationQueryError' });
+      expect(filesRead).toEqual([]);
+    },
+  );
+
+  it('fails with the file name when a validation file is missing', async () => {
+    // Act
+    const act = run({ validations: ['no_such_check'] });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'ValidationQueryError', validation: 'no_such_check' });
+    await expect(act).rejects.toThrow(path.join(dir, 'no_such_check.sql'));
+  });
+
+  it('returns an empty list for a dataset with no validations', async () => {
+    // Act
+    const queries = await run({ validations: [] });
+
+    // Assess
+    expect(queries).toEqual([]);
+  });
+
+  it('quotes string literals by doubling single quotes', () => {
+    // Act
+    const literal = sqlStringLiteral("it's a 'test'");
+
+    // Assess
+    expect(literal).toBe("'it''s a ''test'''");
+  });
+});
