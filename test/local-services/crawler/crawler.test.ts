@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -321,6 +321,53 @@ describe('LocalCrawlers', () => {
     expect((await catalog.getTables({ DatabaseName: 'lake' })).TableList).toEqual([]);
     await expect(crawlers.stopCrawler({ Name: 'raw-crawler' })).rejects.toMatchObject({
       name: 'CrawlerNotRunningException',
+    });
+  });
+
+  it('names plain sub-folders partition_N and reports a file whose folder layout does not fit', async () => {
+    const { put, crawl, catalog, table } = await setup();
+    await put('raw/logs/2024/01/a.csv', 'id\n1\n');
+    await put('raw/logs/2024/02/b.csv', 'id\n2\n');
+    await put('raw/logs/stray.csv', 'id\n3\n');
+
+    const { report } = await crawl();
+    const logs = await table('logs');
+    const { Partitions = [] } = await catalog.getPartitions({ DatabaseName: 'lake', TableName: 'logs' });
+
+    expect(logs?.PartitionKeys?.map((k) => k.Name)).toEqual(['partition_0', 'partition_1']);
+    expect(Partitions.map((p) => p.Values)).toEqual([
+      ['2024', '01'],
+      ['2024', '02'],
+    ]);
+    expect(report?.unreadableFiles.map((f) => f.key)).toEqual(['raw/logs/stray.csv']);
+    expect(report?.unreadableFiles[0]?.reason).toMatch(/folder layout/);
+  });
+
+  it('applies DeleteBehavior to partitions and tables whose data is gone', async () => {
+    // Prepare
+    const { workspace, put, crawl, crawlers, catalog, definition } = await setup();
+    await crawlers.defineCrawler({
+      ...definition,
+      SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'DELETE_FROM_DATABASE' },
+    });
+    await put('raw/sales/day=1/a.csv', 'id\n1\n');
+    await put('raw/sales/day=2/a.csv', 'id\n2\n');
+    await put('raw/old/a.csv', 'id\n3\n');
+    await crawl();
+    const bucket = workspace.dir('buckets', 'raw');
+    await rm(path.join(bucket, 'raw', 'sales', 'day=1'), { recursive: true });
+    await rm(path.join(bucket, 'raw', 'old'), { recursive: true });
+
+    // Act
+    const { report } = await crawl();
+
+    // Assess
+    const { Partitions = [] } = await catalog.getPartitions({ DatabaseName: 'lake', TableName: 'sales' });
+    expect(Partitions.map((p) => p.Values)).toEqual([['2']]);
+    expect(report?.tablesDeleted).toEqual(['old']);
+    expect(report?.tablesUpdated).toEqual(['sales']);
+    await expect(catalog.getTable({ DatabaseName: 'lake', Name: 'old' })).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
     });
   });
 });
