@@ -118,9 +118,10 @@ export function reduceValidation(iteration: ValidationIteration): ValidationVerd
 
 /** SNS subjects: printable ASCII, no line breaks, under 100 characters. */
 export function safeSubject(text: string): string {
+  // Line breaks become spaces first, then anything else outside printable ASCII becomes '?'.
   const ascii = text
-    .replace(/[^\x20-\x7E]/g, '?')
     .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7E]/g, '?')
     .trim();
   return ascii.length <= SUBJECT_MAX ? ascii : `${ascii.slice(0, SUBJECT_MAX - 3)}...`;
 }
