@@ -4,7 +4,16 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export const WORKSPACE_FOLDERS = ['buckets', 'catalog', 'crawlers', 'jobs', 'executions', 'queries', 'outbox'] as const;
+export const WORKSPACE_FOLDERS = [
+  'buckets',
+  'catalog',
+  'crawlers',
+  'jobs',
+  'executions',
+  'queries',
+  'outbox',
+  'landing',
+] as const;
 export type WorkspaceFolder = (typeof WORKSPACE_FOLDERS)[number];
 
 export class Workspace {

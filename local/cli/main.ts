@@ -1,8 +1,13 @@
 // The `lakepipe` CLI. Global flags: --home DIR (default .lakepipe), --json, --help.
 // Exit codes: 0 success, 1 the pipeline or execution failed, 2 bad usage or bad input (one-line reason).
 import { type CliIo, EXIT, type ExitCode, processIo, UsageError } from './cli-io';
+import { catalog, catalogUsage, query, queryUsage } from './commands/catalog-query';
 import { describe, describeUsage, executions, executionsUsage } from './commands/executions';
 import { generate, usage as generateUsage } from './commands/generate';
+import { invoke, invokeUsage } from './commands/invoke';
+import { redrive, redriveUsage, rerun, rerunUsage } from './commands/manual';
+import { run, runUsage } from './commands/run';
+import { watchCommand, watchUsage } from './commands/watch';
 
 type Command = (args: string[], io: CliIo, home: string) => Promise<ExitCode>;
 
@@ -13,14 +18,21 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  generate: { run: (a, io) => generate(a, io), usage: generateUsage, summary: 'write realistic transactions CSV' },
+  run: { run, usage: runUsage, summary: 'land files (or a generated sample) and run the pipeline on them' },
+  watch: {
+    run: watchCommand,
+    usage: watchUsage,
+    summary: 'run the pipeline on every file dropped in the landing folder',
+  },
+  invoke: { run: invoke, usage: invokeUsage, summary: 'run one Lambda handler with an event file' },
   executions: { run: executions, usage: executionsUsage, summary: 'list executions, newest first' },
   describe: { run: describe, usage: describeUsage, summary: 'an execution: input, status, every state' },
+  rerun: { run: rerun, usage: rerunUsage, summary: 'a new execution with the same input (<name>-rerun-<n>)' },
+  redrive: { run: redrive, usage: redriveUsage, summary: 'resume a failed execution from the state that failed' },
+  catalog: { run: catalog, usage: catalogUsage, summary: 'tables in the catalog, or one table' },
+  query: { run: query, usage: queryUsage, summary: 'Athena SQL over the catalog tables' },
+  generate: { run: (a, io) => generate(a, io), usage: generateUsage, summary: 'write realistic transactions CSV' },
 };
-
-export function registerCommand(name: string, entry: CommandEntry): void {
-  COMMANDS[name] = entry;
-}
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -31,7 +43,7 @@ export function helpText(): string {
     'commands:',
     ...lines,
     '',
-    'global flags: --home DIR (default .lakepipe), --json (machine-readable output), --help',
+    'global flags: --home DIR (default .lakepipe), --json (machine-readable output), --verbose (Lambda logs), --help',
     'exit codes: 0 success, 1 pipeline/execution failed, 2 bad usage or input',
   ].join('\n');
 }

@@ -8,6 +8,8 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 
 export class ProgressView {
   private readonly started = new Map<string, number>();
+  private readonly visits = new Map<string, number>();
+  private readonly pendingDone = new Map<string, number>();
   private ticker: NodeJS.Timeout | undefined;
   private current: { label: string; since: number } | undefined;
   private frame = 0;
@@ -43,6 +45,9 @@ export class ProgressView {
   }
 
   stop(): void {
+    for (const execution of new Set([...this.pendingDone.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))) {
+      this.flush(execution);
+    }
     this.clearLine();
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
@@ -54,34 +59,55 @@ export class ProgressView {
     if (event.index !== undefined || !event.state) return;
     const key = `${execution}/${event.state}`;
     const at = Date.parse(event.timestamp);
-    const label = `${event.state}`;
+    const shown = event.stateType === 'Task' || event.stateType === 'Map';
     this.clearLine();
+    // A state is done once the execution moves on to another state: print it then, with all its visits.
+    if (event.type === 'StateEntered') {
+      for (const [doneKey, end] of this.pendingDone) {
+        if (doneKey === key || !doneKey.startsWith(`${execution}/`)) continue;
+        if (event.stateType === 'Wait' || event.stateType === 'Choice') continue;
+        const name = doneKey.slice(execution.length + 1);
+        const visits = this.visits.get(doneKey) ?? 1;
+        const began = this.started.get(doneKey) ?? end;
+        this.io.progress(`  ✓ ${name}${visits > 1 ? ` (${visits} checks)` : ''} ${formatDuration(end - began)}`);
+        this.pendingDone.delete(doneKey);
+      }
+    }
     switch (event.type) {
-      case 'StateEntered':
-        this.started.set(key, at);
-        if (event.stateType === 'Task' || event.stateType === 'Map' || event.stateType === 'Wait') {
-          this.io.progress(`  ▶ ${label}`);
-          this.startTicker(label);
-        }
-        break;
-      case 'StateExited': {
-        const began = this.started.get(key);
-        if (event.stateType === 'Task' || event.stateType === 'Map' || event.stateType === 'Wait') {
-          this.io.progress(`  ✓ ${label} ${formatDuration(began === undefined ? undefined : at - began)}`);
-        }
-        if (this.current?.label === label) this.current = undefined;
+      case 'StateEntered': {
+        const visits = (this.visits.get(key) ?? 0) + 1;
+        this.visits.set(key, visits);
+        if (!this.started.has(key)) this.started.set(key, at);
+        // A loop (the crawler poll) prints its first visit; later ones only move the live line.
+        if (shown && visits === 1) this.io.progress(`  ▶ ${event.state}`);
+        if (shown) this.startTicker(visits > 1 ? `${event.state} (check ${visits})` : event.state);
+        else if (event.stateType === 'Wait') this.startTicker(`${event.state}`);
         break;
       }
+      case 'StateExited':
+        if (shown) this.pendingDone.set(key, at);
+        break;
       case 'StateRetried':
-        this.io.progress(`  ↻ ${label} retry ${event.retryAttempt ?? ''}`.trimEnd());
+        this.io.progress(`  ↻ ${event.state} retry ${event.retryAttempt ?? ''}`.trimEnd());
         break;
       case 'StateFailed':
       case 'StateCaught':
-        this.io.progress(`  ✗ ${label} ${event.error ?? ''}${event.cause ? `: ${oneLine(event.cause)}` : ''}`);
-        if (this.current?.label === label) this.current = undefined;
+        this.io.progress(`  ✗ ${event.state} ${event.error ?? ''}${event.cause ? `: ${oneLine(event.cause)}` : ''}`);
+        this.pendingDone.delete(key);
         break;
       default:
         break;
+    }
+  }
+
+  /** Prints the states that ended but were not reported yet (the last one of an execution). */
+  flush(execution: string): void {
+    this.clearLine();
+    for (const [doneKey, end] of this.pendingDone) {
+      if (!doneKey.startsWith(`${execution}/`)) continue;
+      const began = this.started.get(doneKey) ?? end;
+      this.io.progress(`  ✓ ${doneKey.slice(execution.length + 1)} ${formatDuration(end - began)}`);
+      this.pendingDone.delete(doneKey);
     }
   }
 }

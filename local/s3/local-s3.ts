@@ -2,9 +2,9 @@
 // (as S3 gives for single-part uploads), cached with size and mtime in `<home>/buckets/.meta/` so files dropped in by
 // hand are still listed correctly (their MD5 is computed on first use).
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
-import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as S3 from '@aws-sdk/client-s3';
 import type { ObjectBody, S3Port } from '../../functions/shared/ports';
@@ -70,6 +70,27 @@ function objectBody(bytes: Buffer): ObjectBody {
 }
 
 // S3 lists keys in UTF-8 binary order, which is not JS string order for astral characters.
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n` (HTTP Range, one range as S3 supports), clamped to the object. */
+export function parseRange(range: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (range === undefined || size === 0) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!m || (m[1] === '' && m[2] === '')) {
+    throw new S3ServiceError('InvalidRange', 'The requested range is not satisfiable', 416);
+  }
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end)
+    throw new S3ServiceError('InvalidRange', 'The requested range is not satisfiable', 416);
+  return { start, end };
+}
+
 function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
@@ -171,8 +192,71 @@ export class LocalS3 implements S3Port {
         412,
       );
     }
-    const bytes = await readFile(meta.file);
-    return { ...this.describe(meta), Body: objectBody(bytes) };
+    const range = parseRange(input.Range, meta.size);
+    if (!range) return { ...this.describe(meta), Body: objectBody(await readFile(meta.file)) };
+    // A ranged read (the screen-files task reads only a file's head) touches only those bytes on disk.
+    const length = range.end - range.start + 1;
+    const bytes = Buffer.alloc(length);
+    const handle = await open(meta.file, 'r');
+    try {
+      await handle.read(bytes, 0, length, range.start);
+    } finally {
+      await handle.close();
+    }
+    return {
+      ...this.describe(meta),
+      ContentLength: length,
+      ContentRange: `bytes ${range.start}-${range.end}/${meta.size}`,
+      Body: objectBody(bytes),
+    };
+  }
+
+  /**
+   * Lands a local file as an object without holding it in memory (the twin's `lakepipe run` of a 0.5 GB
+   * file): MD5 streamed, then an atomic copy. The same bytes already at the key are kept as they are
+   * (`existed`); other bytes are refused with `IfDifferent: 'refuse'` so nothing landed earlier is lost.
+   */
+  async putFile(input: {
+    Bucket: string;
+    Key: string;
+    File: string;
+    IfDifferent?: 'overwrite' | 'refuse';
+  }): Promise<{ ETag: string; ContentLength: number; LastModified: Date; existed: boolean }> {
+    const bucket = await this.requireBucket(input.Bucket);
+    const key = validateKey(input.Key);
+    const eTag = `"${await md5File(input.File)}"`;
+    const existing = await this.meta(bucket, key);
+    if (existing && existing.eTag === eTag) {
+      return { ...this.listed(existing), existed: true };
+    }
+    if (existing && input.IfDifferent === 'refuse') {
+      throw new S3ServiceError('PreconditionFailed', `s3://${bucket}/${key} already holds different content`, 412);
+    }
+    const file = objectPath(this.workspace, bucket, key);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = path.join(
+      path.dirname(file),
+      `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
+    try {
+      await copyFile(input.File, tmp);
+      await rename(tmp, file);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    const info = await stat(file);
+    const meta: ObjectMeta = { eTag, size: info.size, mtimeMs: info.mtimeMs, contentType: 'text/csv' };
+    await writeJsonAtomic(this.metaFile(bucket, key), meta);
+    return { ...this.listed(meta), existed: false };
+  }
+
+  private listed(meta: ObjectMeta): { ETag: string; ContentLength: number; LastModified: Date } {
+    return {
+      ETag: meta.eTag,
+      ContentLength: meta.size,
+      LastModified: new Date(Math.floor(meta.mtimeMs / 1000) * 1000),
+    };
   }
 
   private describe(meta: ObjectMeta): S3.HeadObjectOutput {

@@ -79,6 +79,9 @@ export interface TwinSettings {
   asOf?: string;
   /** Rejected share above which the rejected_share validation fails. */
   rejectedShareMax: number;
+  /** Another ASL file or job manifest (tests of the refusal and failure paths); default: the repository's. */
+  aslFile?: string;
+  jobManifest?: string;
 }
 
 export function defaultSettings(home: string, env: NodeJS.ProcessEnv = process.env): TwinSettings {
