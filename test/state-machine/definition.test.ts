@@ -12,6 +12,7 @@ import {
   walkStates,
 } from '../../local/sfn/definition';
 import { DefinitionError, PlaceholderError } from '../../local/sfn/errors';
+import { localFunctionArn, localPlaceholders } from '../../local/sfn/pipeline-functions';
 import { DEFINITION_FILE, FUNCTION_ARNS, loadPipeline } from './harness';
 
 /** `${name}` written without a template-looking literal. */
@@ -187,6 +188,27 @@ describe('pipeline definition', () => {
     // Assess
     expect(act).toThrow(PlaceholderError);
     expect(act).toThrow(`No value for placeholder(s) ${placeholder('ScreenFilesFunctionArn')}`);
+  });
+
+  it('localPlaceholders covers every Lambda placeholder of the ASL with a local function ARN', async () => {
+    // Prepare
+    const text = await readFile(DEFINITION_FILE, 'utf8');
+
+    // Act
+    const definition = parseDefinition(text, localPlaceholders());
+
+    // Assess
+    const lambdaTasks = walkStates(definition)
+      .map((s) => s.state.Resource)
+      .filter((r): r is string => typeof r === 'string' && r.includes(':function:'));
+    expect([...new Set(lambdaTasks)].sort()).toEqual(
+      [
+        localFunctionArn('build-notification'),
+        localFunctionArn('check-catalog'),
+        localFunctionArn('prepare-validations'),
+        localFunctionArn('screen-files'),
+      ].sort(),
+    );
   });
 
   it('substitutes placeholders inside strings without touching JSONPath or intrinsic functions', () => {
