@@ -10,7 +10,7 @@ import { GlueServiceError } from './catalog';
 import { JobBookmarks } from './job-bookmarks';
 import { loadManifest } from './job-manifest';
 import type { JobCatalog } from './job-output';
-import { executeJobRun, type JobRunStats, messageOf } from './job-runner';
+import { executeJobRun, type JobRunRequest, type JobRunStats, messageOf } from './job-runner';
 
 export interface LocalJobDefinition {
   Name: string;
@@ -31,6 +31,8 @@ export interface LocalGlueJobsOptions {
   threads?: number;
   memoryLimit?: string;
   shimsFile?: string;
+  /** Runner tuning (bench/job.ts measures both); defaults are the runner's. */
+  runner?: Pick<JobRunRequest, 'stepsAs' | 'materializeSource'>;
 }
 
 /** What `<home>/jobs/<job>/runs/<id>.json` holds: the JobRun (dates as ISO text) and the run's counts. */
@@ -176,6 +178,7 @@ export class LocalGlueJobs {
         threads: this.options.threads,
         memoryLimit: this.options.memoryLimit,
         shimsFile: this.options.shimsFile,
+        ...this.options.runner,
       });
       jobRun = this.finished(jobRun, 'SUCCEEDED', t0);
       await this.writeRun({ jobRun, stats });
