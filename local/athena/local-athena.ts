@@ -12,9 +12,9 @@ import { DuckDb, sqlIdentifier } from '../duckdb';
 import { buildTableScan } from '../glue/table-scan';
 import { s3UriToPath } from '../s3/s3-paths';
 import { loadShims, TRINO_COMPAT_SQL } from '../sql/load-shims';
+import { type TableRef, tableRefs } from '../sql/table-refs';
 import { readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
 import { athenaValue, columnInfo, resultCsv } from './result-format';
-import { type TableRef, tableRefs } from './table-refs';
 
 /** An error shaped like the SDK's Athena exceptions: `name` is the AWS exception name. */
 export class AthenaServiceError extends Error {

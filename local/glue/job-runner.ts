@@ -6,6 +6,7 @@ import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { DuckDb, sqlIdentifier, sqlString } from '../duckdb';
 import { loadShims, SPARK_COMPAT_SQL } from '../sql/load-shims';
+import { tableRefs } from '../sql/table-refs';
 import type { Workspace } from '../workspace';
 import type { JobBookmarks, SourceFile } from './job-bookmarks';
 import { duckdbTypeFor, IDENTIFIER, type JobManifest, type ManifestParameter } from './job-manifest';
@@ -267,8 +268,9 @@ async function filesOf(workspace: Workspace, table: Glue.Table, partitions: Glue
 }
 
 /**
- * Schema `<database>` holds a view per catalog table (all its files, not bookmark-limited), and is the current
- * schema, so steps may write `db.table` or `table` as in Spark with the job's database selected.
+ * Schema `<database>` holds a view per catalog table the steps name (all its files, not bookmark-limited) and is
+ * the current schema, so steps may write `db.table` or `table` as in Spark with the job's database selected.
+ * DuckDB's parser finds the names; when it cannot parse a step, every table of the database gets a view.
  */
 async function defineCatalogViews(
   req: JobRunRequest,
@@ -281,6 +283,7 @@ async function defineCatalogViews(
   const schema = sqlIdentifier(database);
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   await db.run(`USE ${schema}`);
+  const named = await namedTables(db, req.manifest, database);
   const tables = await allPages(async (token) => {
     const page = await req.catalog.getTables({ DatabaseName: database, NextToken: token });
     return { items: page.TableList ?? [], next: page.NextToken };
@@ -288,19 +291,31 @@ async function defineCatalogViews(
   for (const table of tables) {
     const name = table.Name ?? '';
     if (!IDENTIFIER.test(name) || outputLocations.has(name)) continue;
+    if (named && !named.has(name)) continue;
     const partitions = name === source.Name ? sourcePartitions : await partitionsOf(req.catalog, database, name);
     try {
       const { sql: select } = await buildTableScan(db, req.workspace, { table, partitions });
       await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(name)} AS ${select}`);
-    } catch {
-      // An unreadable table that no step names must not fail the run; a step that names it fails with DuckDB's
-      // "does not exist" message instead.
+    } catch (error) {
+      // Without a parse we define every table: one that no step names must not fail the run.
+      if (named) throw new JobRunError(`catalog table ${database}.${name} cannot be read: ${messageOf(error)}`);
     }
   }
   for (const output of req.manifest.outputs) {
     const view = await outputTableSelect(req.workspace, output, outputLocations.get(output.table) ?? '', undefined);
     await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(output.table)} AS ${view}`);
   }
+}
+
+/** Tables of `database` that some step names; undefined when a step is beyond DuckDB's parser. */
+async function namedTables(db: DuckDb, manifest: JobManifest, database: string): Promise<Set<string> | undefined> {
+  const names = new Set<string>();
+  for (const step of manifest.steps) {
+    const refs = await tableRefs(db, step.sql);
+    if (!refs) return undefined;
+    for (const ref of refs) if (ref.schema === '' || ref.schema === database) names.add(ref.table);
+  }
+  return names;
 }
 
 /** One-row `job_args` with every manifest parameter, values bound as parameters and cast in SQL. */

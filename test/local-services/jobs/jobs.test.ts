@@ -1,6 +1,6 @@
 // LocalGlueJobs on real files and real DuckDB: manifest execution, bookmarks, append vs overwrite, partitions,
 // stage-then-commit on failure, MaxConcurrentRuns, JobRun shapes.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withDuckDb } from '../../../local/duckdb';
 import { CURATED, jobWorld } from './job-world';
@@ -209,6 +209,54 @@ describe('LocalGlueJobs: overwrite job', () => {
       { customer: 'alice', orders: '2', total: '15.75' },
       { customer: 'bob', orders: '2', total: '20.50' },
       { customer: 'carol', orders: '1', total: '7.00' },
+    ]);
+  });
+});
+
+describe('LocalGlueJobs: other catalog tables', () => {
+  it('gives steps the catalog tables they name, and never reads tables no step names', async () => {
+    // Prepare
+    const world = await jobWorld();
+    world.register('regions', 'orders-by-region');
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20', '3,alice,5.25,2024-02-01']);
+    const dims = world.workspace.dir('buckets', 'lake-raw', 'dims', 'customers');
+    await mkdir(dims, { recursive: true });
+    await writeFile(path.join(dims, 'customers.csv'), 'customer,region\nalice,north\nbob,south\n');
+    const csvTable = (name: string, location: string, columns: string[], serde: string) => ({
+      DatabaseName: 'lake',
+      TableInput: {
+        Name: name,
+        Parameters: { classification: 'csv', 'skip.header.line.count': '1' },
+        StorageDescriptor: {
+          Columns: columns.map((c) => ({ Name: c, Type: 'string' })),
+          Location: location,
+          SerdeInfo: { SerializationLibrary: serde },
+        },
+      },
+    });
+    const lazy = 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe';
+    await world.catalog.createTable(
+      csvTable('customers', 's3://lake-raw/dims/customers/', ['customer', 'region'], lazy),
+    );
+    // A table whose files cannot be read as declared: defining a view for it would fail.
+    await world.catalog.createTable({
+      DatabaseName: 'lake',
+      TableInput: {
+        Name: 'junk',
+        StorageDescriptor: { Columns: [{ Name: 'x', Type: 'string' }], Location: 's3://lake-raw/raw/orders/' },
+      },
+    });
+
+    // Act
+    const result = await run(world, 'regions');
+
+    // Assess: alice has 2 orders in the north, bob 1 in the south.
+    expect(result.done.ErrorMessage).toBeUndefined();
+    expect(result.done.JobRunState).toBe('SUCCEEDED');
+    const dir = world.workspace.dir('buckets', 'lake-curated', 'orders_by_region');
+    expect(await readOutput(dir, 'region, orders')).toEqual([
+      { region: 'north', orders: '2' },
+      { region: 'south', orders: '1' },
     ]);
   });
 });

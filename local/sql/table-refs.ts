@@ -1,4 +1,5 @@
 // Which tables a query names, found by DuckDB's own parser (json_serialize_sql), never by hand-parsing SQL.
+// Used by local Athena (views for the tables a query names) and the job runner (views for the tables steps name).
 import type { DuckDb } from '../duckdb';
 
 export interface TableRef {
