@@ -179,7 +179,6 @@ describe('IAM', () => {
     expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual(
       [
         'glue:StartCrawler',
-        'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
         'sqs:ReceiveMessage',
@@ -225,6 +224,41 @@ describe('IAM', () => {
         `s3:GetObject+s3:PutObject arn:aws:s3:::${bucketName('raw')}/quarantine/*`,
       ].sort(),
     );
+  });
+
+  it('grants each function every AWS call its source makes through a port', () => {
+    // Prepare: port operation -> IAM action(s), for the operations the ports expose
+    const s3Actions: Record<string, string[]> = {
+      getObject: ['s3:GetObject'],
+      headObject: ['s3:GetObject'],
+      putObject: ['s3:PutObject'],
+      copyObject: ['s3:GetObject', 's3:PutObject'],
+      deleteObject: ['s3:DeleteObject'],
+      listObjectsV2: ['s3:ListBucket'],
+    };
+    const iamActions = (port: string, operation: string): string[] => {
+      const upper = `${operation.charAt(0).toUpperCase()}${operation.slice(1)}`;
+      if (port === 's3') return s3Actions[operation] ?? [`s3:unmapped-${operation}`];
+      return [`${port === 'sfn' ? 'states' : port}:${upper}`];
+    };
+    // Act
+    const missing = Object.values(FUNCTIONS).flatMap(({ logicalId, entry }) => {
+      const dir = path.join(REPO_ROOT, path.dirname(entry));
+      const source = readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+        .join('\n');
+      const calls = [...source.matchAll(/\b(glue|s3|sfn|athena|sns)\.(\w+)\(/g)];
+      const role = resources[logicalId].Properties.Role['Fn::GetAtt'][0];
+      const granted = new Set(roleStatements(role).flatMap((s) => asArray<string>(s.statement.Action)));
+      return calls.flatMap(([, port = '', op = '']) =>
+        iamActions(port, op)
+          .filter((action) => !granted.has(action))
+          .map((action) => `${logicalId} calls ${port}.${op}: ${action} not granted`),
+      );
+    });
+    // Assess
+    expect(missing).toEqual([]);
   });
 
   it('grants the state machine role each Task of the ASL on its own resource', () => {
