@@ -286,6 +286,22 @@ describe('LocalGlueJobs: service behaviour', () => {
     expect(states).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
   });
 
+  it('ends a run that outlives its Timeout as TIMEOUT, with nothing visible', async () => {
+    // Prepare: a Timeout of 0.0001 minutes (6 ms) is shorter than opening DuckDB alone.
+    const world = await jobWorld();
+    world.register('orders', 'orders', { Timeout: 0.0001 });
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15']);
+
+    // Act
+    const result = await run(world, 'orders', { '--run_id': 'slow' });
+
+    // Assess
+    expect(result.done.JobRunState).toBe('TIMEOUT');
+    expect(result.done.ErrorMessage).toBe('Job run timed out after 0.0001 minute(s).');
+    expect(await world.filesUnder('buckets', 'lake-curated')).toEqual([]);
+    expect(await world.filesUnder('jobs', 'orders')).toEqual([`runs/${result.id}.json`]);
+  });
+
   it('reports runs through getJobRun and getJobRuns (newest first, paged) and unknown names as EntityNotFound', async () => {
     // Prepare
     let tick = 0;
