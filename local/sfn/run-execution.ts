@@ -5,7 +5,8 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMach
 import type { BindOptions } from './bind-tasks';
 import { bindTasks } from './bind-tasks';
 import type { Definition } from './definition';
-import { walkStates } from './definition';
+import { guardDefinition, validateAsl, walkStates } from './definition';
+import { DefinitionError } from './errors';
 
 type EngineEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
@@ -34,9 +35,17 @@ export interface RunExecutionOptions extends Omit<BindOptions, 'signal'> {
   stateMachine?: { name: string; arn: string };
   /**
    * Multiplies every Wait state's `Seconds` and every retrier's `IntervalSeconds` (1 = as written, 0 = no
-   * waiting). Applied through the engine's overrides, never by editing the definition.
+   * waiting). Applied through the engine's overrides, never by editing the definition. Task TimeoutSeconds and
+   * the execution's TimeoutSeconds stay real time: they bound real local work.
    */
   timeScale?: number;
+  /**
+   * Start at this top-level state instead of the definition's StartAt, with `input` as that state's input: how
+   * a redrive resumes (see redrivePoint). States before it are not run again.
+   */
+  startAt?: string;
+  /** `$$.Execution.RedriveCount`, 0 for a first run. */
+  redriveCount?: number;
   /** Called with each event-log entry as it happens (progress display, persisted history). */
   onEvent?: (event: ExecutionEvent) => void;
   /** Aborting it stops the execution with status ABORTED. */
@@ -56,6 +65,24 @@ function causeText(cause: unknown): string {
 
 function normalizeEvent(event: EngineEvent): ExecutionEvent {
   return 'Cause' in event ? ({ ...event, Cause: causeText(event.Cause) } as ExecutionEvent) : event;
+}
+
+/** Definitions (as JSON text) that passed the guard and asl-validator in this process: validating is slow. */
+const checkedDefinitions = new Set<string>();
+
+/**
+ * Guard and asl-validator, on the definition as written. The engine's own validation is switched off because a
+ * redrive's StartAt leaves earlier states unreachable, which it would reject.
+ */
+function checkDefinition(definition: Definition): void {
+  const text = JSON.stringify(definition);
+  if (checkedDefinitions.has(text)) return;
+  guardDefinition(definition);
+  const invalid = validateAsl(definition);
+  if (invalid.length > 0)
+    throw new DefinitionError(`The definition is not valid ASL:\n- ${invalid.join('\n- ')}`, invalid);
+  if (checkedDefinitions.size > 50) checkedDefinitions.clear();
+  checkedDefinitions.add(text);
 }
 
 /** The engine's waitTimeOverrides / retryIntervalOverrides (milliseconds) for a time scale. */
@@ -84,6 +111,10 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   const stateMachine = options.stateMachine ?? DEFAULT_STATE_MACHINE;
   const executionArn =
     options.executionArn ?? `${stateMachine.arn.replace(':stateMachine:', ':execution:')}:${options.name}`;
+  checkDefinition(options.definition);
+  if (options.startAt !== undefined && !(options.startAt in options.definition.States)) {
+    throw new DefinitionError(`Cannot start at ${options.startAt}: no such top-level state`, [options.startAt]);
+  }
   const stopPolling = new AbortController();
   const taskResourceLocalHandlers = bindTasks(options.definition, {
     ports: options.ports,
@@ -95,12 +126,14 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
 
   // The engine annotates the definition it validates, so it gets its own copy (JSON: structuredClone would
   // make objects of another realm under jest, which the engine does not treat as plain objects).
-  const machine = new StateMachine(JSON.parse(JSON.stringify(options.definition)));
+  const definition: Definition = JSON.parse(JSON.stringify(options.definition));
+  if (options.startAt !== undefined) definition.StartAt = options.startAt;
+  const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
   const startDate = new Date();
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
     context: {
-      Execution: { Id: executionArn, Name: options.name, RedriveCount: 0 },
+      Execution: { Id: executionArn, Name: options.name, RedriveCount: options.redriveCount ?? 0 },
       StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },
     },
   });
@@ -138,4 +171,35 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   }
   await collecting;
   return { ...result, events, startDate, stopDate: new Date() };
+}
+
+export interface RedrivePoint {
+  stateName: string;
+  input: unknown;
+}
+
+const isTopLevel = (event: ExecutionEvent) => !('index' in event && event.index !== undefined);
+
+/**
+ * Where a redrive resumes an unsuccessful execution, from its events: the first top-level state whose error was
+ * caught (the failure path after it only reports), else the last top-level state that was entered and never
+ * exited (timed out, aborted, interrupted). The input is the one that state was entered with. An execution that
+ * ended in a Fail state without a caught error (ValidationFailed) has nothing to resume: `undefined`, re-run it.
+ */
+export function redrivePoint(events: readonly ExecutionEvent[]): RedrivePoint | undefined {
+  const caught = events.find((e) => e.type === 'StateCaught' && isTopLevel(e));
+  if (caught && 'state' in caught) return { stateName: caught.state.name, input: caught.state.input };
+  const open = new Map<string, unknown>();
+  let last: string | undefined;
+  for (const e of events) {
+    if (!isTopLevel(e) || !('state' in e)) continue;
+    if (e.type === 'StateEntered' && e.state.type !== 'Fail') {
+      open.set(e.state.name, e.state.input);
+      last = e.state.name;
+    } else if (e.type === 'StateExited') {
+      open.delete(e.state.name);
+      if (last === e.state.name) last = undefined;
+    }
+  }
+  return last !== undefined && open.has(last) ? { stateName: last, input: open.get(last) } : undefined;
 }

@@ -4,7 +4,7 @@ import type * as Athena from '@aws-sdk/client-athena';
 import type * as Glue from '@aws-sdk/client-glue';
 import { bindTasks, stepFunctionsErrorName, toStateJson } from '../../local/sfn/bind-tasks';
 import type { Definition } from '../../local/sfn/definition';
-import { UnboundTaskError } from '../../local/sfn/errors';
+import { DefinitionError, UnboundTaskError } from '../../local/sfn/errors';
 import { type ExecutionEvent, runExecution, timeOverrides } from '../../local/sfn/run-execution';
 import { fakePorts, loadPipeline, realLambdas, scripted } from './harness';
 
@@ -56,6 +56,23 @@ describe('bindTasks', () => {
     // Assess
     await expect(run).rejects.toThrow('Refusing to start: no local binding for Task state(s) Second');
     expect(echo.calls).toHaveLength(0);
+  });
+
+  it('runExecution refuses a definition the guard rejects, and a start state that does not exist', async () => {
+    // Prepare
+    const jsonata = {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } },
+    } as unknown as Definition;
+    const fine = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as Definition;
+
+    // Act
+    const guarded = runExecution({ definition: jsonata, input: {}, name: 'g', ports: {}, lambdas: {} });
+    const badStart = runExecution({ definition: fine, input: {}, name: 's', ports: {}, lambdas: {}, startAt: 'Nope' });
+
+    // Assess
+    await expect(guarded).rejects.toThrow(DefinitionError);
+    await expect(badStart).rejects.toThrow('Cannot start at Nope: no such top-level state');
   });
 
   it.each([

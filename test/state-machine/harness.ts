@@ -247,12 +247,19 @@ export const entered = (events: readonly ExecutionEvent[], nested: boolean) =>
     .filter((e) => e.type === 'StateEntered' && ('index' in e && e.index !== undefined) === nested)
     .map((e) => ('state' in e ? e.state.name : ''));
 
-export async function runScenario(scenario: Scenario, definition?: Definition): Promise<ScenarioRun> {
+export interface RunOptions {
+  definition?: Definition;
+  /** Resume at this state with this input (a redrive). */
+  resume?: { stateName: string; input: unknown };
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
   const ports = fakePorts(scenario);
   const taskPorts: TaskPorts = { glue: ports.glue, athena: ports.athena, sns: ports.sns };
   const result = await runExecution({
-    definition: definition ?? (await loadPipeline()),
-    input: executionInput(),
+    definition: options.definition ?? (await loadPipeline()),
+    input: options.resume?.input ?? executionInput(),
+    ...(options.resume ? { startAt: options.resume.stateName, redriveCount: 1 } : {}),
     name: EXECUTION_NAME,
     stateMachine: {
       name: 'lakepipe-test-pipeline',

@@ -4,7 +4,8 @@
 import { TooManyRequestsException } from '@aws-sdk/client-athena';
 import { ConcurrentRunsExceededException } from '@aws-sdk/client-glue';
 import { AuthorizationErrorException } from '@aws-sdk/client-sns';
-import { at, crawler, EXECUTION_NAME, jobRun, runScenario } from './harness';
+import { redrivePoint } from '../../local/sfn/run-execution';
+import { at, crawler, EXECUTION_NAME, executionInput, jobRun, runScenario } from './harness';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:lakepipe-notifications';
 const FRESH = [crawler('READY', { status: 'SUCCEEDED', started: at(5) })];
@@ -296,5 +297,48 @@ describe('pipeline state machine', () => {
     expect(run.published[0]?.Message).toContain(
       's3://lakepipe-raw-123456789012-eu-west-1/quarantine/raw/customer_transactions/2026/11/24/transactions-0001.csv',
     );
+  });
+
+  it('redrive after a fixed cause resumes at the failed job with its input; earlier states do not run again', async () => {
+    // Prepare: the first run's job fails.
+    const first = await runScenario({ getCrawler: FRESH, getJobRun: [jobRun('FAILED')] });
+    const point = redrivePoint(first.result.events);
+
+    // Act: the cause is fixed; the job succeeds now.
+    const redriven = await runScenario({ getCrawler: FRESH }, { resume: point });
+
+    // Assess
+    expect(point?.stateName).toBe('RunJob');
+    expect(point?.input).toMatchObject({ ...executionInput(), catalog: { status: 'FRESH', attempt: 1 } });
+    expect(redriven.result.status).toBe('SUCCEEDED');
+    expect(redriven.path).toEqual(['RunJob', ...SUCCESS_TAIL]);
+    expect(redriven.ports.glue.getCrawler.calls).toHaveLength(0);
+    expect(redriven.ports.s3.getObject.calls).toHaveLength(0);
+  });
+
+  it('a validation failure has no redrive point (re-run it); an unfinished state is one', async () => {
+    // Prepare
+    const failedValidation = await runScenario({
+      getCrawler: FRESH,
+      validations: {
+        row_count: { passed: 'false', details: { rows_written: '0' } },
+        no_null_ids: { passed: 'true', details: { null_ids: '0' } },
+      },
+    });
+    const interrupted = [
+      { type: 'ExecutionStarted', timestamp: 1, input: {} },
+      { type: 'StateEntered', timestamp: 2, state: { name: 'CheckCatalog', type: 'Task', input: { a: 1 } } },
+      { type: 'StateExited', timestamp: 3, state: { name: 'CheckCatalog', type: 'Task', input: { a: 1 } } },
+      { type: 'StateEntered', timestamp: 4, state: { name: 'RunJob', type: 'Task', input: { b: 2 } } },
+    ] as Parameters<typeof redrivePoint>[0];
+
+    // Act
+    const none = redrivePoint(failedValidation.result.events);
+    const open = redrivePoint(interrupted);
+
+    // Assess
+    expect(failedValidation.result.error).toBe('ValidationFailed');
+    expect(none).toBeUndefined();
+    expect(open).toEqual({ stateName: 'RunJob', input: { b: 2 } });
   });
 });
