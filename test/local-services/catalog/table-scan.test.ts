@@ -215,6 +215,33 @@ describe('buildTableScan', () => {
     ]);
   });
 
+  it('reads CSV files with different headers by column name (a merged-in column, reordered columns)', async () => {
+    // Prepare
+    const workspace = await workspaceWith({});
+    const dir = path.join(workspace.dir('buckets', 'raw'), 'sales');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'a.csv'), 'id,name\n1,old\n');
+    await writeFile(path.join(dir, 'b.csv'), 'Name,channel,ID\nnew,web,2\n');
+    const table = csvTable(
+      [
+        { Name: 'id', Type: 'bigint' },
+        { Name: 'name', Type: 'string' },
+        { Name: 'channel', Type: 'string' },
+      ],
+      { SerializationLibrary: LAZY, Parameters: { 'field.delim': ',' } },
+    );
+
+    // Act
+    const scan = await buildTableScan(db, workspace, { table });
+    const rows = await db.queryJson(`SELECT * FROM ${scan.sql} AS t ORDER BY id`);
+
+    // Assess
+    expect(rows).toEqual([
+      { id: '1', name: 'old', channel: null },
+      { id: '2', name: 'new', channel: 'web' },
+    ]);
+  });
+
   it('returns an empty, typed relation for a table with no files yet', async () => {
     const workspace = await workspaceWith({});
     const scan = await buildTableScan(db, workspace, { table: csvTable(messyColumns, { SerializationLibrary: LAZY }) });
