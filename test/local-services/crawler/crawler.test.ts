@@ -243,14 +243,23 @@ describe('LocalCrawlers', () => {
   });
 
   it('copes with a 1 MB single-line file and refuses an absurdly wide line', async () => {
-    const { put, crawl, table, columns } = await setup();
-    await put('raw/longline/a.csv', `id,blob\n1,${'x'.repeat(1024 * 1024)}\n`);
+    const { workspace, put, crawl, table, columns } = await setup();
+    await put('raw/longline/a.csv', `id,blob\n1,${'x'.repeat(1024 * 1024)}\n2,short\n`);
     await put('raw/wide/w.csv', Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(','));
 
     const { report, crawler } = await crawl();
+    const longline = await table('longline');
+    const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
+    const scan = await buildTableScan(db, workspace, { table: longline ?? { Name: 'missing' } });
+    const lengths = await db.queryJson(`SELECT id, length(blob) AS n FROM ${scan.sql} AS t ORDER BY id`);
+    db.close();
 
     expect(crawler?.LastCrawl?.Status).toBe('SUCCEEDED');
-    expect(columns(await table('longline'))).toEqual(['id:bigint', 'blob:string']);
+    expect(columns(longline)).toEqual(['id:bigint', 'blob:string']);
+    expect(lengths).toEqual([
+      { id: '1', n: String(1024 * 1024) },
+      { id: '2', n: '5' },
+    ]);
     expect(report?.unreadableFiles.map((f) => [f.key, f.reason])).toEqual([
       ['raw/wide/w.csv', 'more than 2000 columns in the first line'],
     ]);
