@@ -69,7 +69,6 @@ function objectBody(bytes: Buffer): ObjectBody {
   };
 }
 
-// S3 lists keys in UTF-8 binary order, which is not JS string order for astral characters.
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` (HTTP Range, one range as S3 supports), clamped to the object. */
 export function parseRange(range: string | undefined, size: number): { start: number; end: number } | undefined {
   if (range === undefined || size === 0) return undefined;
@@ -91,6 +90,7 @@ export function parseRange(range: string | undefined, size: number): { start: nu
   return { start, end };
 }
 
+// S3 lists keys in UTF-8 binary order, which is not JS string order for astral characters.
 function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
