@@ -67,6 +67,9 @@ async function main(): Promise<void> {
         },
       },
     });
+    // The runner points DuckDB's spill folder at jobs/<job>/staging/<run>/spill, and DuckDB creates only the last
+    // level of it; at 10M rows the job spills, so the parent must exist (reported to the runner's owner).
+    await mkdir(workspace.dir('jobs', 'customer-analytics', 'staging', 'bench-run'), { recursive: true });
     const manifest = await loadManifest(path.resolve(__dirname, '../glue-jobs/customer-analytics/job.yml'));
     const rssBefore = process.resourceUsage().maxRSS;
     const started = performance.now();

@@ -47,7 +47,7 @@ class YamlSubsetTest(unittest.TestCase):
         self.assertEqual(parsed["name"], "customer-analytics")
         self.assertIs(parsed["source"]["bookmark"], True)
         self.assertEqual(parsed["parameters"]["as_of"], {"argument": "as_of", "type": "date", "default": "run_date"})
-        self.assertEqual(parsed["steps"][0], {"name": "typed", "sql": "steps/01-typed.sql"})
+        self.assertEqual(parsed["steps"][0], {"name": "checked", "sql": "steps/01-checked.sql"})
         enriched = [o for o in parsed["outputs"] if o["table"] == "transactions_enriched"][0]
         self.assertEqual(enriched["partitionKeys"], ["year", "month"])
         self.assertEqual(enriched["columns"][2], {"name": "transaction_amount", "type": "decimal(18,2)"})
@@ -105,7 +105,7 @@ class ValidateManifestTest(unittest.TestCase):
         # Act
         manifest = r.validate_manifest(raw)
         # Assess
-        self.assertEqual(len(manifest["steps"]), 8)
+        self.assertEqual(len(manifest["steps"]), 7)
         self.assertEqual(
             [o["table"] for o in manifest["outputs"]],
             ["ingest_audit", "rejected_transactions", "transactions_enriched", "customer_transactions", "customer_segments"],
