@@ -214,6 +214,22 @@ function stagesSection(input: BuildNotificationInput, verdicts: ValidationVerdic
   return lines.length > 1 ? lines : [];
 }
 
+/** Row counts, when validations report them (rows_in, rows_out, rejected, duplicates columns). */
+const ROW_COUNTS: ReadonlyArray<[string, string]> = [
+  ['rows_in', 'read'],
+  ['rows_out', 'written'],
+  ['rejected', 'rejected'],
+  ['duplicates', 'duplicates dropped'],
+];
+
+function rowsSection(verdicts: ValidationVerdict[]): string[] {
+  const parts = ROW_COUNTS.flatMap(([column, label]) => {
+    const value = verdicts.map((v) => v.details[column]).find((d) => d !== undefined && d !== null);
+    return value === undefined || value === null ? [] : [`${label} ${value}`];
+  });
+  return parts.length > 0 ? [`Rows: ${parts.join(', ')}`] : [];
+}
+
 function validationsSection(verdicts: ValidationVerdict[], configured: number): string[] {
   if (verdicts.length === 0) return configured === 0 ? ['Validations: none configured for this dataset.'] : [];
   const lines = ['Validations:'];
@@ -297,6 +313,7 @@ export function buildNotification(input: BuildNotificationInput, now: Date): Not
         : []),
     ],
     filesSection(state),
+    rowsSection(verdicts),
     stagesSection(input, verdicts, now),
     validationsSection(verdicts, configured),
     outcome === 'SUCCEEDED' ? [] : rerunSection(input),

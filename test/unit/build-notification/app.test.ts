@@ -109,6 +109,11 @@ describe('buildNotification', () => {
       validationResults: [
         iteration('row_count', ['passed', 'rows_written'], ['true', '998']),
         iteration('no_null_ids', ['passed', 'null_ids'], ['true', '0']),
+        iteration(
+          'rows',
+          ['passed', 'rows_in', 'rows_out', 'rejected', 'duplicates'],
+          ['true', '1000', '990', '7', '3'],
+        ),
       ],
     };
 
@@ -117,7 +122,8 @@ describe('buildNotification', () => {
 
     // Assess
     expect(n.outcome).toBe('SUCCEEDED');
-    expect(n.subject).toBe('[lakepipe] customer_transactions succeeded: 2 file(s), all 2 validation(s) passed');
+    expect(n.subject).toBe('[lakepipe] customer_transactions succeeded: 2 file(s), all 3 validation(s) passed');
+    expect(n.message).toContain('Rows: read 1000, written 990, rejected 7, duplicates dropped 3');
     expect(n.message).toContain('Execution: customer_transactions-20261124T095958Z-0123456789');
     expect(n.message).toContain(
       '  - s3://lakepipe-raw-123456789012-eu-west-1/raw/customer_transactions/2026/11/24/transactions-0002.csv (1.0 MB, arrived 2026-11-24T09:59:58.120Z)',
@@ -172,6 +178,7 @@ describe('buildNotification', () => {
     expect(n.message).toContain('Error: States.TaskFailed');
     expect(n.message).toContain('Cause: Glue job customer-analytics run jr_42 ended TIMEOUT: (no error message)');
     expect(n.message).toContain(`  lakepipe redrive ${NAME}`);
+    expect(n.message).not.toContain('Rows:');
   });
 
   it('names files an earlier attempt quarantined, and where they are', () => {
