@@ -111,10 +111,13 @@ export class LocalAthena implements AthenaPort {
   }
 
   private async read(id: string | undefined): Promise<StoredExecution> {
+    // Whether it runs here is decided before reading: a query that ends while the file is read must not
+    // look like one left behind by a stopped twin.
+    const runsHere = this.active.has(id ?? '');
     const stored = id && QUERY_ID.test(id) ? await readJsonIfExists<StoredExecution>(this.file(id)) : undefined;
     if (!stored) throw invalidRequest(`QueryExecution ${id} was not found`);
     const state = stored.Status.State ?? '';
-    if (!TERMINAL.has(state) && !this.active.has(id ?? '')) {
+    if (!TERMINAL.has(state) && !runsHere) {
       // Left QUEUED/RUNNING by a twin that stopped: it will never finish.
       stored.Status = {
         ...stored.Status,

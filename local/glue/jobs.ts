@@ -90,10 +90,12 @@ export class LocalGlueJobs {
 
   private async readRun(jobName: string, runId: string): Promise<StoredRun | undefined> {
     if (!RUN_ID.test(runId)) return undefined;
+    // Decided before reading: a run that ends while its file is read must not look abandoned.
+    const runsHere = this.active.has(runId);
     const stored = await readJsonIfExists<StoredRun>(this.runFile(jobName, runId));
     if (!stored) return undefined;
     // A run left non-terminal by a twin that stopped mid-run will never finish: report it as failed.
-    if (!TERMINAL.has(stored.jobRun.JobRunState ?? '') && !this.active.has(runId)) {
+    if (!TERMINAL.has(stored.jobRun.JobRunState ?? '') && !runsHere) {
       stored.jobRun = {
         ...stored.jobRun,
         JobRunState: 'FAILED',

@@ -20,8 +20,9 @@ export interface ExecutionContextObject {
 }
 
 export interface RunRequest {
-  /** The definition to run; for a redrive, a copy whose StartAt is the redrive point. */
   definition: Definition;
+  /** For a redrive: the top-level state to resume at, with `input` as its input. */
+  startAt?: string;
   input: unknown;
   context: ExecutionContextObject;
   onEvent: (event: EngineEvent) => void;
@@ -118,7 +119,7 @@ export class LocalSfn implements SfnPort {
     };
     await this.store.save(record);
     await this.store.saveHistory(name, []);
-    this.launch(record, this.stateMachine.definition, parsed, []);
+    this.launch(record, parsed, []);
     for (const listener of this.startListeners) listener(name);
     return { executionArn: record.executionArn, startDate };
   }
@@ -192,7 +193,7 @@ export class LocalSfn implements SfnPort {
       cause: undefined,
       output: undefined,
     });
-    this.launch(next, { ...this.stateMachine.definition, StartAt: point.state }, point.input, history);
+    this.launch(next, point.input, history, point.state);
     return { redriveDate };
   }
 
@@ -208,7 +209,8 @@ export class LocalSfn implements SfnPort {
     await Promise.allSettled([...this.running.values()].map((r) => r.settled));
   }
 
-  private launch(record: ExecutionRecord, definition: RunRequest['definition'], input: unknown, prior: HistoryEvent[]) {
+  private launch(record: ExecutionRecord, input: unknown, prior: HistoryEvent[], startAt?: string) {
+    const definition = this.stateMachine.definition;
     const abort = new AbortController();
     const attempt = record.redriveCount;
     const events = [...prior];
@@ -234,7 +236,7 @@ export class LocalSfn implements SfnPort {
     const settled = (async () => {
       let outcome: RunOutcome;
       try {
-        outcome = await this.runner({ definition, input, context, onEvent, signal: abort.signal });
+        outcome = await this.runner({ definition, startAt, input, context, onEvent, signal: abort.signal });
       } catch (error) {
         // A runner crash is an execution failure with the reason recorded, never a lost execution.
         const err = error as Error;

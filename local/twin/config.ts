@@ -89,8 +89,9 @@ export function defaultSettings(home: string, env: NodeJS.ProcessEnv = process.e
     home,
     alertEmail: env.LAKEPIPE_ALERT_EMAIL ?? 'ops@example.com',
     smtpUrl: env.LAKEPIPE_SMTP_URL || undefined,
-    // Crawler polls are 30 s apart when deployed; 1/300 makes them 100 ms here.
-    timeScale: Number(env.LAKEPIPE_TIME_SCALE ?? 1 / 300),
+    // Crawler polls are 30 s apart when deployed; 1/150 makes them 200 ms here, and the ASL's bound of 60
+    // polls 12 s: room for a crawl on a busy laptop. 0 would make the bound trip before any crawl ends.
+    timeScale: Number(env.LAKEPIPE_TIME_SCALE ?? 1 / 150),
     syncPollMs: Number(env.LAKEPIPE_SYNC_POLL_MS ?? 50),
     asOf: env.LAKEPIPE_AS_OF || undefined,
     rejectedShareMax: Number(env.LAKEPIPE_REJECTED_SHARE_MAX ?? 0.05),

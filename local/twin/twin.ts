@@ -144,6 +144,8 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
     async (request) => {
       const result = await runExecution({
         definition: request.definition,
+        startAt: request.startAt,
+        redriveCount: request.context.Execution.RedriveCount,
         input: request.input,
         name: request.context.Execution.Name,
         executionArn: request.context.Execution.Id,

@@ -9,20 +9,22 @@ import { BUCKETS, REPO_ROOT, STATE_MACHINE } from '../../../local/twin/config';
 import { summarize } from '../../../local/twin/summary';
 import { ASL_FILE } from '../../../local/twin/twin';
 import { readJsonIfExists } from '../../../local/workspace';
-import { generated, newTwin, runFiles, sql, tempDir } from './support';
+import { generated, newTwin, outcome, readEml, runFiles, sql, tempDir } from './support';
 
 jest.setTimeout(180_000);
 
-async function emailOf(twinSummaryFile: string | undefined): Promise<string> {
-  expect(twinSummaryFile).toBeDefined();
-  return readFile(twinSummaryFile ?? '', 'utf8');
+async function emailOf(file: string | undefined): Promise<string> {
+  expect(file).toBeDefined();
+  const mail = readEml(await readFile(file ?? '', 'utf8'));
+  return `Subject: ${mail.headers.subject}\n${mail.body}`;
 }
 
 describe('failure paths', () => {
   it('a bad file fails its execution naming the file and reason, is quarantined (kept), and does not poison the next run', async () => {
     const dir = await tempDir();
     const bad = path.join(dir, 'wrong-columns.csv');
-    await writeFile(bad, 'id,name\n1,foo\n2,bar\n');
+    const badContent = 'id,name\n1,foo\n2,bar\n';
+    await writeFile(bad, badContent);
     const good = await generated(dir, 'good.csv', { rows: 300, seed: 5, idPrefix: 'OK-' });
     const twin = await newTwin();
 
@@ -36,22 +38,23 @@ describe('failure paths', () => {
     expect(eml).toContain('raw/customer_transactions/wrong-columns.csv');
     expect(eml).toContain('missing columns: transaction_id, customer_id, transaction_amount, transaction_date');
     expect(eml).toContain('quarantine/raw/customer_transactions/wrong-columns.csv');
+    expect(eml).toContain(`lakepipe rerun ${failed?.name}`);
     const quarantined = await twin.s3.headObject({
       Bucket: BUCKETS.raw,
       Key: 'quarantine/raw/customer_transactions/wrong-columns.csv',
     });
-    expect(quarantined.ContentLength).toBe(22);
+    expect(quarantined.ContentLength).toBe(Buffer.byteLength(badContent));
     await expect(
       twin.s3.headObject({ Bucket: BUCKETS.raw, Key: 'raw/customer_transactions/wrong-columns.csv' }),
     ).rejects.toMatchObject({ name: 'NotFound' });
-    expect(ok?.status).toBe('SUCCEEDED');
+    expect(outcome(ok)).toEqual({ status: 'SUCCEEDED' });
   });
 
   it('a failing job ends FAILED with the job run as cause; after the fix, redrive resumes at the job without re-crawling', async () => {
     const dir = await tempDir();
     const broken = path.join(dir, 'job');
     await cp(path.join(REPO_ROOT, 'glue-jobs', 'customer-analytics'), broken, { recursive: true });
-    const step = path.join(broken, 'steps', '05-enriched.sql');
+    const step = path.join(broken, 'steps', '04-enriched.sql');
     await writeFile(step, `${(await readFile(step, 'utf8')).replace(/SELECT/, 'SELECT no_such_column,')}`);
     const file = await generated(dir, 'tx.csv', { rows: 200, seed: 6, idPrefix: 'J-' });
     const home = await tempDir();
@@ -66,7 +69,7 @@ describe('failure paths', () => {
     await fixedTwin.sfn.redriveExecution({ executionArn: failed?.executionArn });
     const redriven = await fixedTwin.sfn.waitFor(failed?.name ?? '');
 
-    expect(redriven.status).toBe('SUCCEEDED');
+    expect(outcome(redriven)).toEqual({ status: 'SUCCEEDED' });
     expect(redriven.redriveCount).toBe(1);
     const history = await fixedTwin.store.history(redriven.name);
     const redriveStates = history.filter((e) => e.attempt === 1 && e.type === 'StateEntered' && e.index === undefined);
@@ -102,7 +105,7 @@ describe('failure paths', () => {
     const rerun = await twin.sfn.waitFor(out.name);
 
     expect(out.name).toBe(`${first?.name}-rerun-1`);
-    expect(rerun.status).toBe('SUCCEEDED');
+    expect(outcome(rerun)).toEqual({ status: 'SUCCEEDED' });
     const firstInput = (first?.input ?? {}) as { objects?: unknown };
     expect(rerun.input).toMatchObject({ objects: firstInput.objects, trigger: 'manual' });
     const [row] = await sql(
@@ -146,7 +149,7 @@ describe('failure paths', () => {
     const interrupted = await twin.store.require(waitingName);
     expect(interrupted.status).toBe('ABORTED');
     await twin.sfn.redriveExecution({ executionArn: interrupted.executionArn });
-    expect((await twin.sfn.waitFor(waitingName)).status).toBe('SUCCEEDED');
+    expect(outcome(await twin.sfn.waitFor(waitingName))).toEqual({ status: 'SUCCEEDED' });
   });
 
   it('refuses to start when the definition has a Task without a local binding, naming the state', async () => {

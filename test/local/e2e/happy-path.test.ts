@@ -1,29 +1,30 @@
 // `lakepipe run` on generated data, end to end on the twin: the real handler, the real ASL, the real job
 // SQL and validations, on DuckDB and files on disk.
 import { readFile } from 'node:fs/promises';
+import type { ExecutionRecord } from '../../../local/sfn/execution-store';
 import { summarize } from '../../../local/twin/summary';
 import type { Twin } from '../../../local/twin/twin';
-import { expectedLoad, generated, newTwin, runFiles, sql, tempDir } from './support';
+import { expectedLoad, generated, newTwin, outcome, readEml, runFiles, sql, tempDir } from './support';
 
 jest.setTimeout(120_000);
 
 describe('a run on generated data', () => {
   let twin: Twin;
   let file: string;
-  let status: string;
+  let record: ExecutionRecord | undefined;
   let name: string;
 
   beforeAll(async () => {
     const dir = await tempDir();
     file = await generated(dir, 'transactions-day1.csv', { rows: 3000, seed: 11, dirtyRate: 0.03, idPrefix: 'A' });
     twin = await newTwin();
-    const [record] = await runFiles(twin, [file]);
-    status = record?.status ?? 'none';
+    [record] = await runFiles(twin, [file]);
     name = record?.name ?? '';
   });
 
   it('succeeds', () => {
-    expect(status).toBe('SUCCEEDED');
+    // The whole record, so a failure shows its error and cause.
+    expect(outcome(record)).toEqual({ status: 'SUCCEEDED' });
   });
 
   it('catalogs the raw table and registers every output table, partitioned as the manifest says', async () => {
@@ -76,17 +77,16 @@ describe('a run on generated data', () => {
   });
 
   it('passes every validation and mails the operators a summary they can act on', async () => {
-    const record = await twin.store.require(name);
-    const summary = await summarize(twin, record);
+    const summary = await summarize(twin, await twin.store.require(name));
     expect(summary.validations.length).toBeGreaterThanOrEqual(5);
     expect(summary.validations.filter((v) => !v.passed)).toEqual([]);
     expect(summary.rowsRead).toBe(3000);
 
-    const eml = await readFile(summary.notificationFile ?? '', 'utf8');
-    expect(eml).toMatch(/^To: ops@example\.com\r?$/m);
-    expect(eml).toMatch(/^Subject: .*customer_transactions.*$/m);
-    expect(eml).toContain('raw/customer_transactions/transactions-day1.csv');
-    for (const v of summary.validations) expect(eml).toContain(v.name);
-    expect(eml).toContain(name);
+    const mail = readEml(await readFile(summary.notificationFile ?? '', 'utf8'));
+    expect(mail.headers.to).toBe('ops@example.com');
+    expect(mail.headers.subject).toMatch(/customer_transactions succeeded/);
+    expect(mail.body).toContain('raw/customer_transactions/transactions-day1.csv');
+    for (const v of summary.validations) expect(mail.body).toContain(v.name);
+    expect(mail.body).toContain(name);
   });
 });

@@ -20,7 +20,6 @@ export async function newTwin(overrides: Partial<TwinSettings> = {}, home?: stri
     ...defaultSettings(home ?? (await tempDir())),
     alertEmail: 'ops@example.com',
     smtpUrl: undefined,
-    timeScale: 0,
     syncPollMs: 10,
     asOf: '2025-07-01',
     ...overrides,
@@ -103,4 +102,28 @@ export function expectedLoad(files: string[]): ExpectedLoad {
     months: new Set(rows.map((r) => r.date.slice(0, 7))).size,
     customers: new Set(rows.map((r) => r.customer)).size,
   };
+}
+
+/** Reads an .eml as a mail client shows it: unfolded headers, and the body decoded from quoted-printable. */
+export function readEml(raw: string): { headers: Record<string, string>; body: string } {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+  const headers: Record<string, string> = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  let body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  if (headers['content-transfer-encoding']?.toLowerCase() === 'quoted-printable') {
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    body = Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return { headers, body: body.replace(/\r\n/g, '\n') };
+}
+
+/** Status with error and cause, so a failed expectation shows why the execution ended as it did. */
+export function outcome(record: ExecutionRecord | undefined): { status?: string; error?: string; cause?: string } {
+  return { status: record?.status, error: record?.error, cause: record?.cause?.slice(0, 1500) };
 }

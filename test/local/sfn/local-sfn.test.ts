@@ -24,7 +24,7 @@ function scriptedRunner(state: { broken: boolean; failAt: string; calls: RunRequ
     const order = ['Crawl', 'Job', 'Done'];
     let t = Date.now();
     const emit = (event: Omit<EngineEvent, 'timestamp'>) => request.onEvent({ ...event, timestamp: t++ });
-    for (const name of order.slice(order.indexOf(request.definition.StartAt))) {
+    for (const name of order.slice(order.indexOf(request.startAt ?? request.definition.StartAt))) {
       emit({ type: 'StateEntered', state: { name, type: 'Pass', input: { at: name, from: request.input } } });
       if (name === state.failAt && state.broken) {
         emit({ type: 'StateFailed', state: { name, type: 'Pass' }, Error: 'Boom', Cause: 'scripted failure' });
@@ -110,7 +110,7 @@ describe('LocalSfn', () => {
 
     const redrive = script.calls[1];
     expect(final).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
-    expect(redrive?.definition.StartAt).toBe('Job');
+    expect(redrive?.startAt).toBe('Job');
     expect(redrive?.input).toEqual({ at: 'Job', from: { n: 3 } });
     expect(redrive?.context.Execution.RedriveCount).toBe(1);
     const states = summarizeStates(await store.history('ds-3')).map((s) => `${s.attempt}:${s.state}:${s.status}`);
@@ -152,7 +152,7 @@ describe('LocalSfn', () => {
     script.broken = false;
     await sfn.redriveExecution({ executionArn: sfn.executionArn('ds-5') });
     expect((await sfn.waitFor('ds-5')).status).toBe('SUCCEEDED');
-    expect(script.calls[0]?.definition.StartAt).toBe('Job');
+    expect(script.calls[0]?.startAt).toBe('Job');
   });
 
   it('lists executions newest first with paging and a status filter', async () => {
