@@ -138,4 +138,18 @@ describe('prepare-validations', () => {
     // Assess
     expect(literal).toBe("'it''s a ''test'''");
   });
+
+  it('renders every real validations/*.sql: they use only the three contract placeholders', async () => {
+    // Prepare
+    const realDir = path.join(__dirname, '../../../validations');
+    const names = (await readdir(realDir)).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+    const handler = createHandler({ config: loadPrepareValidationsConfig({ VALIDATIONS_DIR: realDir }) });
+
+    // Act
+    const queries = await handler({ database: 'lakepipe', runId: RUN_ID, validations: names }, lambdaContext);
+
+    // Assess
+    expect(queries.map((q) => q.name)).toEqual(names);
+    for (const q of queries) expect(q.queryString).not.toMatch(/\$\{/);
+  });
 });
