@@ -333,6 +333,40 @@ export class LocalGlueCatalog implements CatalogOps {
     });
   }
 
+  /** Glue's BatchUpdatePartition: up to 100 entries, one atomic write; a missing partition is an entry error. */
+  async batchUpdatePartition(input: Glue.BatchUpdatePartitionRequest): Promise<Glue.BatchUpdatePartitionResponse> {
+    const { db } = await this.requireDatabase(input.DatabaseName);
+    const tableName = catalogName(input.TableName, 'Table');
+    if ((input.Entries?.length ?? 0) > 100) throw invalidInput('Entries may hold at most 100 partitions.');
+    return this.locked(`t:${db}.${tableName}`, async () => {
+      await this.readTable(db, tableName);
+      const partitions = await this.readPartitions(db, tableName);
+      const index = new Map(partitions.map((p, i) => [valuesKey(p.Values ?? []), i]));
+      const errors: Glue.BatchUpdatePartitionFailureEntry[] = [];
+      for (const entry of input.Entries ?? []) {
+        const at = index.get(valuesKey(entry.PartitionValueList ?? []));
+        const current = at === undefined ? undefined : partitions[at];
+        if (at === undefined || !current) {
+          errors.push({
+            PartitionValueList: entry.PartitionValueList,
+            ErrorDetail: { ErrorCode: 'EntityNotFoundException', ErrorMessage: 'Partition not found.' },
+          });
+          continue;
+        }
+        partitions[at] = {
+          ...current,
+          ...entry.PartitionInput,
+          Values: entry.PartitionInput?.Values ?? current.Values,
+          DatabaseName: db,
+          TableName: tableName,
+          CreationTime: current.CreationTime,
+        };
+      }
+      await writeJsonAtomic(this.partitionsFile(db, tableName), partitions);
+      return errors.length > 0 ? { Errors: errors } : {};
+    });
+  }
+
   async batchDeletePartition(input: Glue.BatchDeletePartitionRequest): Promise<Glue.BatchDeletePartitionResponse> {
     const { db } = await this.requireDatabase(input.DatabaseName);
     const tableName = catalogName(input.TableName, 'Table');

@@ -668,22 +668,32 @@ export class LocalCrawlers {
       return { ...sd, Location: location, Columns: columns.filter((c) => !keys.includes(c.Name ?? '')) };
     };
 
+    // Only a schema/SerDe change rewrites an existing partition (statistics in Parameters do not), in batches.
+    const schemaOf = (d: Glue.StorageDescriptor | undefined) =>
+      JSON.stringify([d?.Columns, d?.SerdeInfo, d?.InputFormat, d?.OutputFormat, d?.Location]);
     let changed = false;
     const toCreate: Glue.PartitionInput[] = [];
+    const toUpdate: Glue.BatchUpdatePartitionRequestEntry[] = [];
     for (const [key, p] of wanted) {
       const nextSd = partitionSd(p.location, p.files);
       const found = existingKeys.get(key);
       if (!found) {
         toCreate.push({ Values: p.values, StorageDescriptor: nextSd, Parameters: { ...(sd.Parameters ?? {}) } });
-      } else if (JSON.stringify(found.StorageDescriptor) !== JSON.stringify(nextSd)) {
-        await this.catalog.updatePartition({
-          DatabaseName: database,
-          TableName: table,
+      } else if (schemaOf(found.StorageDescriptor) !== schemaOf(nextSd)) {
+        toUpdate.push({
           PartitionValueList: p.values,
           PartitionInput: { Values: p.values, StorageDescriptor: nextSd, Parameters: found.Parameters },
         });
       }
     }
+    for (let i = 0; i < toUpdate.length; i += 100) {
+      await this.catalog.batchUpdatePartition({
+        DatabaseName: database,
+        TableName: table,
+        Entries: toUpdate.slice(i, i + 100),
+      });
+    }
+    if (toUpdate.length > 0) changed = true;
     for (let i = 0; i < toCreate.length; i += 100) {
       const result = await this.catalog.batchCreatePartition({
         DatabaseName: database,

@@ -117,6 +117,37 @@ describe('LocalGlueCatalog', () => {
     expect(rest.Partitions?.map((p) => p.Values?.join('-'))).toEqual(['2024-03']);
   });
 
+  it('updates partitions in a batch and reports the missing ones', async () => {
+    const { catalog } = await openCatalog();
+    await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });
+    await catalog.createTable({ DatabaseName: 'lake', TableInput: tableInput });
+    await catalog.batchCreatePartition({
+      DatabaseName: 'lake',
+      TableName: 'sales',
+      PartitionInputList: [{ Values: ['2024', '01'], StorageDescriptor: { Location: 's3://raw/old/' } }],
+    });
+
+    const result = await catalog.batchUpdatePartition({
+      DatabaseName: 'lake',
+      TableName: 'sales',
+      Entries: [
+        { PartitionValueList: ['2024', '01'], PartitionInput: { StorageDescriptor: { Location: 's3://raw/new/' } } },
+        { PartitionValueList: ['2024', '09'], PartitionInput: { StorageDescriptor: { Location: 's3://raw/x/' } } },
+      ],
+    });
+
+    const { Partition } = await catalog.getPartition({
+      DatabaseName: 'lake',
+      TableName: 'sales',
+      PartitionValues: ['2024', '01'],
+    });
+    expect(Partition?.StorageDescriptor?.Location).toBe('s3://raw/new/');
+    expect(Partition?.Values).toEqual(['2024', '01']);
+    expect(result.Errors?.map((e) => [e.PartitionValueList, e.ErrorDetail?.ErrorCode])).toEqual([
+      [['2024', '09'], 'EntityNotFoundException'],
+    ]);
+  });
+
   it('keeps every partition when batches race on one table', async () => {
     const { catalog } = await openCatalog();
     await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });

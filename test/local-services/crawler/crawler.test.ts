@@ -379,4 +379,21 @@ describe('LocalCrawlers', () => {
       name: 'EntityNotFoundException',
     });
   });
+
+  it('carries a merged column into every existing partition (InheritFromTable)', async () => {
+    const { put, crawl, catalog, table } = await setup();
+    await put('raw/sales/day=1/a.csv', 'id\n1\n');
+    await crawl();
+    await put('raw/sales/day=2/b.csv', 'id,channel\n2,web\n');
+
+    await crawl();
+
+    const columns = (await table('sales'))?.StorageDescriptor?.Columns;
+    const { Partitions = [] } = await catalog.getPartitions({ DatabaseName: 'lake', TableName: 'sales' });
+    expect(columns?.map((c) => c.Name)).toEqual(['id', 'channel']);
+    expect(Partitions.map((p) => [p.Values?.[0], p.StorageDescriptor?.Columns?.map((c) => c.Name)])).toEqual([
+      ['1', ['id', 'channel']],
+      ['2', ['id', 'channel']],
+    ]);
+  });
 });
