@@ -22,9 +22,16 @@ export class InvalidSqlIdentifierError extends Error {
   }
 }
 
+export class InvalidSqlLiteralError extends Error {
+  constructor() {
+    super('a SQL string literal cannot hold a NUL character');
+    this.name = 'InvalidSqlLiteralError';
+  }
+}
+
 /** Quotes a string as a SQL literal (doubling single quotes). The one quoting helper for built SQL. */
 export function sqlString(value: string): string {
-  if (value.includes('\0')) throw new InvalidSqlIdentifierError(value);
+  if (value.includes('\0')) throw new InvalidSqlLiteralError();
   return `'${value.replaceAll("'", "''")}'`;
 }
 

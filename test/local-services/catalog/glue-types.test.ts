@@ -57,6 +57,7 @@ describe('SQL quoting helpers', () => {
       const nasty = "x'); DROP TABLE t; --";
       const [row] = await db.queryJson(`SELECT ${sqlString(nasty)} AS v`);
       expect(sqlString("it's")).toBe("'it''s'");
+      expect(() => sqlString('a\0b')).toThrow(expect.objectContaining({ name: 'InvalidSqlLiteralError' }));
       expect(row?.v).toBe(nasty);
     } finally {
       db.close();
