@@ -59,7 +59,10 @@ const DEFAULT_STATE_MACHINE = {
 
 function causeText(cause: unknown): string {
   if (typeof cause === 'string') return cause;
-  if (cause instanceof Error) return cause.message;
+  // Duck-typed: errors of another realm (jest's sandbox) fail `instanceof Error`.
+  if (typeof cause === 'object' && cause !== null && typeof (cause as Error).message === 'string') {
+    return (cause as Error).message;
+  }
   return JSON.stringify(cause) ?? '';
 }
 
@@ -105,7 +108,8 @@ export function timeOverrides(definition: Definition, timeScale: number) {
 
 /**
  * Runs the execution to its end. Refuses to start (UnboundTaskError) when a Task has no local binding.
- * Resolves with the final status; it rejects only for a problem of the binding itself, never for a failed run.
+ * Resolves with the final status; it rejects only for a problem of the binding itself (or of onEvent), never for
+ * a failed run.
  */
 export async function runExecution(options: RunExecutionOptions): Promise<ExecutionResult> {
   const stateMachine = options.stateMachine ?? DEFAULT_STATE_MACHINE;
@@ -124,8 +128,8 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   });
   const { waitTimeOverrides, retryIntervalOverrides } = timeOverrides(options.definition, options.timeScale ?? 1);
 
-  // The engine annotates the definition it validates, so it gets its own copy (JSON: structuredClone would
-  // make objects of another realm under jest, which the engine does not treat as plain objects).
+  // The engine gets its own copy, StartAt set for a redrive (JSON: structuredClone would make objects of
+  // another realm under jest, which the engine does not treat as plain objects).
   const definition: Definition = JSON.parse(JSON.stringify(options.definition));
   if (options.startAt !== undefined) definition.StartAt = options.startAt;
   const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
@@ -139,11 +143,18 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   });
 
   const events: ExecutionEvent[] = [];
+  // A failing onEvent (e.g. history not persisted) must not stop the log from being drained; it is rethrown
+  // once the execution has ended.
+  let onEventError: unknown;
   const collecting = (async () => {
     for await (const raw of execution.eventLogs) {
       const event = normalizeEvent(raw);
       events.push(event);
-      options.onEvent?.(event);
+      try {
+        options.onEvent?.(event);
+      } catch (error) {
+        onEventError ??= error;
+      }
     }
   })();
 
@@ -156,8 +167,9 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
     result = { status: 'SUCCEEDED', output: await execution.result };
   } catch (error) {
     if (error instanceof ExecutionError) {
-      const failure = error.cause instanceof Error ? error.cause : new Error(causeText(error.cause));
-      result = { status: 'FAILED', error: failure.name, cause: failure.message };
+      const failure = error.cause as { name?: unknown } | undefined;
+      const name = typeof failure?.name === 'string' ? failure.name : 'States.Runtime';
+      result = { status: 'FAILED', error: name, cause: causeText(error.cause) };
     } else if (error instanceof ExecutionTimeoutError) {
       result = { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution exceeded its TimeoutSeconds' };
     } else if (error instanceof ExecutionAbortedError) {
@@ -170,6 +182,7 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
     stopPolling.abort();
   }
   await collecting;
+  if (onEventError !== undefined) throw onEventError;
   return { ...result, events, startDate, stopDate: new Date() };
 }
 

@@ -278,6 +278,29 @@ describe('runExecution', () => {
     expect(seen).toEqual(result.events);
   });
 
+  it('an onEvent that throws does not stop the execution; its error is reported once the run has ended', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const onEvent = (e: ExecutionEvent) => {
+      seen.push(e.type);
+      if (e.type === 'StateEntered') throw new Error('history not persisted');
+    };
+
+    // Act
+    const run = runExecution({
+      definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as Definition,
+      input: {},
+      name: 'on-event',
+      ports: {},
+      lambdas: {},
+      onEvent,
+    });
+
+    // Assess
+    await expect(run).rejects.toThrow('history not persisted');
+    expect(seen).toEqual(['ExecutionStarted', 'StateEntered', 'StateExited', 'ExecutionSucceeded']);
+  });
+
   it('an abort signal stops a waiting execution with status ABORTED', async () => {
     // Prepare
     const controller = new AbortController();
