@@ -7,21 +7,13 @@
 
 const { namesFor } = require('./names.cjs');
 
-const CUSTOMER_TRANSACTIONS_VALIDATIONS = [
-  'rows_written',
-  'no_null_keys',
-  'amounts_reconcile',
-  'one_segment_per_customer',
-  'rejected_share',
-];
+// The one definition of each dataset, shared with the local twin (local/twin/config.ts).
+const DATASETS = require('./datasets.json');
+
+const CUSTOMER_TRANSACTIONS_VALIDATIONS = DATASETS.customer_transactions.validations;
 
 // Columns the job's first step cannot do without; a file lacking one is quarantined by screen-files.
-const CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS = [
-  'transaction_id',
-  'customer_id',
-  'transaction_amount',
-  'transaction_date',
-];
+const CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS = DATASETS.customer_transactions.requiredColumns;
 
 /** @param {ReturnType<typeof namesFor>} names */
 function datasetPlans(names) {

@@ -1,11 +1,12 @@
 // The local twin's names for everything the deployment names at deploy time, and each Lambda's
 // configuration built through that Lambda's own schema, so the twin is validated exactly like production.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadPrepareValidationsConfig } from '../../functions/prepare-validations/app';
 import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
+// The one definition of each dataset, shared with the deployment (infra/datasets.cjs).
+import DATASETS from '../../infra/datasets.json';
 
 /** The repository root: handlers, the ASL, job manifests and validations are read from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -28,7 +29,7 @@ export const TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:lakepipe-
 
 /** The reference dataset and the columns a file must carry to be processed (extra columns are merged). */
 export const DATASET = 'customer_transactions';
-export const REQUIRED_COLUMNS = ['transaction_id', 'customer_id', 'transaction_amount', 'transaction_date'];
+export const REQUIRED_COLUMNS = DATASETS[DATASET].requiredColumns;
 
 /** The ASL's Lambda placeholders, resolved to local function ARNs bound to in-process handlers. */
 export const FUNCTIONS = {
@@ -44,23 +45,15 @@ export function functionArn(name: string): string {
 
 export const VALIDATIONS_DIR = path.join(REPO_ROOT, 'validations');
 
-/** Every `validations/<name>.sql`, sorted: the twin runs all of them. */
-export function validationNames(dir = VALIDATIONS_DIR): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .map((f) => f.slice(0, -'.sql'.length))
-    .sort();
-}
-
 export function datasetPlan(): DatasetPlan {
   return {
     dataset: DATASET,
     prefix: `raw/${DATASET}/`,
     database: 'lakepipe',
     crawler: 'lakepipe-raw-crawler',
-    job: 'customer-analytics',
+    job: DATASETS[DATASET].job,
     workgroup: 'lakepipe',
-    validations: validationNames(),
+    validations: DATASETS[DATASET].validations,
     topicArn: TOPIC_ARN,
   };
 }
