@@ -1,7 +1,7 @@
 // Executes one run of a job manifest on DuckDB: source view (bookmark-new files only), `job_args`, the SQL steps as
 // views in order, each output staged right after its step, then commit (files, partitions, bookmark) at the end.
 
-import { rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { DuckDb, sqlIdentifier, sqlString } from '../duckdb';
@@ -171,6 +171,7 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
   const staged: StagedOutput[] = [];
   try {
     // Materialised steps may exceed memory_limit; let DuckDB spill into the run's folder, removed at the end.
+    await mkdir(runDir, { recursive: true });
     await db.run(`SET temp_directory = ${sqlString(path.join(runDir, 'spill'))}`);
     // Spark promises no row order in written files either; dropping it lets DuckDB write in parallel with less
     // memory (measured: unpartitioned 1M-row COPY 7.0 s -> 4.7 s on the loaded 2-core box).
