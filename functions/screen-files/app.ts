@@ -111,7 +111,7 @@ export async function screenFiles(input: ExecutionInput, deps: ScreenFilesDeps):
     const location = `s3://${input.bucket}/${quarantineKey}`;
     const head = await readHead(s3, input.bucket, object.key);
     if (head === undefined) {
-      const reason = 'the file is no longer at its key';
+      const reason = 'the file is not at its key (deleted, or never landed in this bucket)';
       if (await exists(s3, input.bucket, quarantineKey)) {
         result.previouslyQuarantined.push({ key: object.key, reason: 'quarantined by an earlier attempt', location });
       } else {

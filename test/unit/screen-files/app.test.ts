@@ -111,7 +111,12 @@ describe('screen-files', () => {
 
     await expect(screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 })).rejects.toMatchObject({
       name: 'BadInputFile',
-      files: [{ key: 'raw/customer_transactions/a.csv', reason: 'the file is no longer at its key' }],
+      files: [
+        {
+          key: 'raw/customer_transactions/a.csv',
+          reason: 'the file is not at its key (deleted, or never landed in this bucket)',
+        },
+      ],
     });
   });
 
