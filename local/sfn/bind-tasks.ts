@@ -133,11 +133,22 @@ async function callPort(call: PortCall, service: string, input: unknown): Promis
   }
 }
 
-function glueJobRunSync(ports: TaskPorts, pollMs: number, signal?: AbortSignal): TaskHandler | undefined {
+/** Polling stops at the Task's TimeoutSeconds: the engine has raised States.Timeout by then. */
+function pastDeadline(deadline: number): boolean {
+  return Date.now() > deadline;
+}
+
+function glueJobRunSync(
+  ports: TaskPorts,
+  pollMs: number,
+  timeoutSeconds: number,
+  signal?: AbortSignal,
+): TaskHandler | undefined {
   const start = portMethod(ports, 'glue', 'startJobRun');
   const get = portMethod(ports, 'glue', 'getJobRun');
   if (!start || !get) return undefined;
   return async (params) => {
+    const deadline = Date.now() + timeoutSeconds * 1000;
     const started = (await callPort(start, 'glue', params)) as { JobRunId?: string };
     const jobName = (params as { JobName?: string }).JobName;
     for (;;) {
@@ -150,16 +161,23 @@ function glueJobRunSync(ports: TaskPorts, pollMs: number, signal?: AbortSignal):
       if (GLUE_FAILED.has(state)) {
         throw new TaskError('States.TaskFailed', JSON.stringify(toStateJson(JobRun, 'epoch-millis')));
       }
+      if (pastDeadline(deadline)) throw new TaskError('States.Timeout', 'the task exceeded its TimeoutSeconds');
       await sleep(pollMs, signal);
     }
   };
 }
 
-function athenaQuerySync(ports: TaskPorts, pollMs: number, signal?: AbortSignal): TaskHandler | undefined {
+function athenaQuerySync(
+  ports: TaskPorts,
+  pollMs: number,
+  timeoutSeconds: number,
+  signal?: AbortSignal,
+): TaskHandler | undefined {
   const start = portMethod(ports, 'athena', 'startQueryExecution');
   const get = portMethod(ports, 'athena', 'getQueryExecution');
   if (!start || !get) return undefined;
   return async (params) => {
+    const deadline = Date.now() + timeoutSeconds * 1000;
     const started = (await callPort(start, 'athena', params)) as { QueryExecutionId?: string };
     for (;;) {
       const output = (await callPort(get, 'athena', { QueryExecutionId: started.QueryExecutionId })) as {
@@ -171,6 +189,7 @@ function athenaQuerySync(ports: TaskPorts, pollMs: number, signal?: AbortSignal)
       if (ATHENA_FAILED.has(state)) {
         throw new TaskError('States.TaskFailed', JSON.stringify(toStateJson(output, 'epoch-millis')));
       }
+      if (pastDeadline(deadline)) throw new TaskError('States.Timeout', 'the task exceeded its TimeoutSeconds');
       await sleep(pollMs, signal);
     }
   };
@@ -228,9 +247,9 @@ function handlerFor(state: Record<string, unknown>, options: BindOptions): TaskH
   }
   switch (integration) {
     case 'glue:startJobRun.sync':
-      return glueJobRunSync(options.ports, pollMs, options.signal);
+      return glueJobRunSync(options.ports, pollMs, timeoutSeconds, options.signal);
     case 'athena:startQueryExecution.sync':
-      return athenaQuerySync(options.ports, pollMs, options.signal);
+      return athenaQuerySync(options.ports, pollMs, timeoutSeconds, options.signal);
     case 'sns:publish': {
       const publish = portMethod(options.ports, 'sns', 'publish');
       return publish ? async (input) => toStateJson(await callPort(publish, 'sns', input), 'epoch-millis') : undefined;

@@ -137,6 +137,46 @@ describe('runExecution', () => {
     ]);
   });
 
+  it('a .sync Task past its TimeoutSeconds fails with States.Timeout (catchable) and stops polling', async () => {
+    // Prepare: a job that never finishes, a one-second Task timeout, and a Catch.
+    const startJobRun = scripted<Glue.StartJobRunRequest, Glue.StartJobRunResponse>([{ JobRunId: 'jr_1' }]);
+    const getJobRun = scripted<Glue.GetJobRunRequest, Glue.GetJobRunResponse>([
+      { JobRun: { Id: 'jr_1', JobRunState: 'RUNNING' } },
+    ]);
+    const definition = {
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::glue:startJobRun.sync',
+          Parameters: { JobName: 'j' },
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'TimedOut' }],
+          End: true,
+        },
+        TimedOut: { Type: 'Pass', End: true },
+      },
+    } as Definition;
+
+    // Act
+    const result = await runExecution({
+      definition,
+      input: {},
+      name: 'task-timeout',
+      ports: { glue: { startJobRun, getJobRun } },
+      lambdas: {},
+      syncPollMs: 20,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const pollsSoon = getJobRun.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ error: { Error: 'States.Timeout', Cause: 'States.Timeout' } });
+    expect(getJobRun.calls.length).toBe(pollsSoon);
+  });
+
   it('athena:startQueryExecution.sync: a CANCELLED query is States.TaskFailed with the execution as cause', async () => {
     // Prepare
     const startQueryExecution = scripted<Athena.StartQueryExecutionInput, Athena.StartQueryExecutionOutput>([
