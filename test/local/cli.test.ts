@@ -120,5 +120,6 @@ describe('lakepipe CLI', () => {
     expect(test.code).toBe(0);
     expect(test.stdout).toContain('started no execution');
     expect(captured.code).toBe(1);
+    expect(captured.stdout).toMatch(/BadInputFile: .*transactions-2026-11-23\.csv: the file is not at its key/);
   });
 });
