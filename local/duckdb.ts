@@ -35,6 +35,14 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * Escapes glob characters in a file path for DuckDB's readers, which treat `*`, `?` and `[` in any path as a
+ * pattern: the key `z[1].csv` would otherwise read `z1.csv`, and `x*.csv` every `x...csv`. `[c]` matches c literally.
+ */
+export function escapeGlob(filePath: string): string {
+  return filePath.replace(/[[*?]/g, (c) => `[${c}]`);
+}
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A validated identifier, double-quoted so reserved words (e.g. `year`, `month`) still work. */

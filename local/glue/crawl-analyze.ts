@@ -7,7 +7,7 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { type DuckDb, sqlString } from '../duckdb';
+import { type DuckDb, escapeGlob, sqlString } from '../duckdb';
 import { duckToGlueType } from './glue-types';
 
 export const SAMPLE_BYTES = 1024 * 1024;
@@ -112,7 +112,24 @@ function normaliseName(name: string, index: number, hasHeader: boolean): string 
   return lowered === '' ? `col${index}` : lowered;
 }
 
-async function withSampleFile<T>(sample: Buffer, extension: string, fn: (file: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on a file holding exactly `sample`: the original file when the sample is all of it (plain, not
+ * gzip), else a temp copy of the sample.
+ */
+// DuckDB picks a decompressor by file name, so only plainly named files are sniffed in place.
+const COMPRESSED_NAME = /\.(gz|gzip|zst|zstd|bz2|lz4|snappy|xz|zip)$/i;
+
+function directSample(file: string, complete: boolean, compression: 'none' | 'gzip'): string | undefined {
+  return complete && compression === 'none' && !COMPRESSED_NAME.test(file) ? file : undefined;
+}
+
+async function withSampleFile<T>(
+  sample: Buffer,
+  extension: string,
+  fn: (file: string) => Promise<T>,
+  original?: string,
+): Promise<T> {
+  if (original) return fn(original);
   const file = path.join(tmpdir(), `lakepipe-sample-${process.pid}-${randomBytes(6).toString('hex')}${extension}`);
   await writeFile(file, sample);
   try {
@@ -134,6 +151,7 @@ interface SniffRow {
 
 async function analyseCsv(
   db: DuckDb,
+  file: string,
   sample: Buffer,
   compression: 'none' | 'gzip',
   complete: boolean,
@@ -145,13 +163,17 @@ async function analyseCsv(
     return { readable: false, reason: `more than ${MAX_COLUMNS} columns in the first line` };
   }
   const encoding = isValidUtf8(cut) ? 'UTF-8' : 'ISO-8859-1';
-  const rows = await withSampleFile(cut, '.csv', (file) =>
-    db.queryJson<SniffRow & Record<string, unknown>>(
-      `SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat
-         FROM sniff_csv(${sqlString(file)}, null_padding=true, strict_mode=false, encoding=${sqlString(
+  const rows = await withSampleFile(
+    cut,
+    '.csv',
+    (target) =>
+      db.queryJson<SniffRow & Record<string, unknown>>(
+        `SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat
+         FROM sniff_csv(${sqlString(escapeGlob(target))}, null_padding=true, strict_mode=false, encoding=${sqlString(
            encoding === 'UTF-8' ? 'utf-8' : 'latin-1',
          )})`,
-    ),
+      ),
+    directSample(file, complete, compression),
   );
   const sniff = rows[0];
   if (!sniff) return { readable: false, reason: 'the CSV sniffer returned nothing' };
@@ -199,12 +221,17 @@ async function analyseJson(
   // JSON lines can be sampled by lines; a JSON array can only be read whole.
   const describe = (target: string) =>
     db.queryJson<{ column_name: string; column_type: string }>(
-      `DESCRIBE SELECT * FROM read_json(${sqlString(target)}, format='auto')`,
+      `DESCRIBE SELECT * FROM read_json(${sqlString(escapeGlob(target))}, format='auto')`,
     );
   const described =
     isArray && !complete
       ? await describe(file)
-      : await withSampleFile(cutAtLineEnd(sample, complete), '.json', describe);
+      : await withSampleFile(
+          cutAtLineEnd(sample, complete),
+          '.json',
+          describe,
+          directSample(file, complete, compression),
+        );
   return {
     readable: true,
     format: 'json',
@@ -216,10 +243,10 @@ async function analyseJson(
 
 async function analyseParquet(db: DuckDb, file: string, size: number): Promise<FileAnalysis> {
   const described = await db.queryJson<{ column_name: string; column_type: string }>(
-    `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`,
+    `DESCRIBE SELECT * FROM read_parquet(${sqlString(escapeGlob(file))})`,
   );
   const [{ n } = { n: '0' }] = await db.queryJson<{ n: string }>(
-    `SELECT coalesce(sum(num_rows), 0)::BIGINT AS n FROM parquet_file_metadata(${sqlString(file)})`,
+    `SELECT coalesce(sum(num_rows), 0)::BIGINT AS n FROM parquet_file_metadata(${sqlString(escapeGlob(file))})`,
   );
   const rows = Number(n);
   return {
@@ -264,7 +291,7 @@ export async function analyseFile(db: DuckDb, file: string): Promise<FileAnalysi
       .replace(/^\uFEFF/, '')
       .trimStart();
     if (text.startsWith('{') || text.startsWith('[')) return await analyseJson(db, file, sample, compression, complete);
-    return await analyseCsv(db, sample, compression, complete);
+    return await analyseCsv(db, file, sample, compression, complete);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? String(error);
     return { readable: false, reason: message };

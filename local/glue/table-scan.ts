@@ -21,7 +21,7 @@ import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
-import { type DuckDb, sqlIdentifier, sqlString } from '../duckdb';
+import { type DuckDb, escapeGlob, sqlIdentifier, sqlString } from '../duckdb';
 import { pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
 import type { Workspace } from '../workspace';
 import { glueToDuckType } from './glue-types';
@@ -162,8 +162,9 @@ async function shareFirstLine(files: string[]): Promise<boolean> {
   return true;
 }
 
-function listLiteral(values: string[]): string {
-  return `[${values.map(sqlString).join(', ')}]`;
+/** A DuckDB list of file paths, glob characters escaped so each path names exactly its file. */
+function listLiteral(paths: string[]): string {
+  return `[${paths.map((p) => sqlString(escapeGlob(p))).join(', ')}]`;
 }
 
 function csvReader(table: Glue.Table, files: string[], columns: Glue.Column[], sameHeader: boolean): string {

@@ -1,4 +1,4 @@
-import { DuckDb, sqlIdentifier, sqlString } from '../../../local/duckdb';
+import { DuckDb, escapeGlob, sqlIdentifier, sqlString } from '../../../local/duckdb';
 import { duckToGlueType, glueToDuckType, UnsupportedTypeError } from '../../../local/glue/glue-types';
 
 describe('Glue/Hive <-> DuckDB types', () => {
@@ -62,6 +62,11 @@ describe('SQL quoting helpers', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('escapes glob characters in file paths', () => {
+    expect(escapeGlob('/b/z[1]/x*?.csv')).toBe('/b/z[[]1]/x[*][?].csv');
+    expect(escapeGlob('/b/plain name=1.csv')).toBe('/b/plain name=1.csv');
   });
 
   it('accepts only plain identifiers', () => {

@@ -242,6 +242,26 @@ describe('buildTableScan', () => {
     ]);
   });
 
+  it('reads each file exactly once when keys hold glob characters (*, ?, [)', async () => {
+    // Prepare: every key below is also a DuckDB pattern that matches its neighbour
+    const workspace = await workspaceWith({});
+    const dir = path.join(workspace.dir('buckets', 'raw'), 'sales');
+    await mkdir(dir, { recursive: true });
+    const names = ['x*.csv', 'xa.csv', 'y?.csv', 'yb.csv', 'z[1].csv', 'z1.csv'];
+    for (const [i, name] of names.entries()) await writeFile(path.join(dir, name), `id\n${i}\n`);
+    const table = csvTable([{ Name: 'id', Type: 'bigint' }], {
+      SerializationLibrary: LAZY,
+      Parameters: { 'field.delim': ',' },
+    });
+
+    // Act
+    const scan = await buildTableScan(db, workspace, { table, sourceFile: true });
+    const rows = await db.queryJson(`SELECT id, source_file FROM ${scan.sql} AS t ORDER BY id`);
+
+    // Assess
+    expect(rows).toEqual(names.map((name, i) => ({ id: String(i), source_file: `s3://raw/sales/${name}` })));
+  });
+
   it('returns an empty, typed relation for a table with no files yet', async () => {
     const workspace = await workspaceWith({});
     const scan = await buildTableScan(db, workspace, { table: csvTable(messyColumns, { SerializationLibrary: LAZY }) });
