@@ -255,7 +255,7 @@ function rerunSection(input: BuildNotificationInput): string[] {
       ? [
           `  On AWS: lakepipe rerun --aws --state-machine-arn ${smArn} ${name}`,
           `          or the Step Functions console: state machine ${input.execution.stateMachine ?? ''},`,
-          `          execution ${name}, "New execution" with the same input (or "Redrive").`,
+          `          execution ${name}, "New execution" with the same input.`,
           `  Execution ARN: ${input.execution.id}`,
         ]
       : []),
