@@ -478,7 +478,11 @@ export class LocalCrawlers {
     await this.catalog.ensureDatabase(database);
     const config = parseConfiguration(crawler.Configuration);
     const byTable = new Map<string, AnalysedFile[]>();
-    for (const f of files) byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
+    for (const f of files) {
+      const group = byTable.get(f.table);
+      if (group) group.push(f);
+      else byTable.set(f.table, [f]);
+    }
 
     for (const [table, tableFiles] of [...byTable].sort(([a], [b]) => (a < b ? -1 : 1))) {
       await this.writeTable(crawler, config, database, table, tableFiles, report);
