@@ -244,13 +244,16 @@ function validationsSection(verdicts: ValidationVerdict[], configured: number): 
   return lines;
 }
 
-function rerunSection(input: BuildNotificationInput): string[] {
+/** Every message says how to re-run; a failed one also how to redrive (a success has nothing to resume). */
+function rerunSection(input: BuildNotificationInput, outcome: Outcome): string[] {
   const name = input.execution.name;
   const smArn = stateMachineArn(input.execution.id);
   return [
     'How to re-run:',
     `  lakepipe rerun ${name}      a new execution with the same input (named ${name}-rerun-<n>)`,
-    `  lakepipe redrive ${name}    resume this execution from the state that failed`,
+    ...(outcome === 'SUCCEEDED'
+      ? []
+      : [`  lakepipe redrive ${name}    resume this execution from the state that failed`]),
     ...(smArn
       ? [
           `  On AWS: lakepipe rerun --aws --state-machine-arn ${smArn} ${name}`,
@@ -316,7 +319,7 @@ export function buildNotification(input: BuildNotificationInput, now: Date): Not
     rowsSection(verdicts),
     stagesSection(input, verdicts, now),
     validationsSection(verdicts, configured),
-    outcome === 'SUCCEEDED' ? [] : rerunSection(input),
+    rerunSection(input, outcome),
   ].filter((s) => s.length > 0);
   const message = `${sections.map((s) => s.join('\n')).join('\n\n')}\n`;
   return { outcome, subject: safeSubject(subject), message, summary, validations: verdicts };

@@ -133,7 +133,8 @@ describe('buildNotification', () => {
     expect(n.message).toContain('  validation  row_count in 2.5 s');
     expect(n.message).toContain('  total       298 s so far');
     expect(n.message).toContain('  [PASS] row_count: rows_written=998');
-    expect(n.message).not.toContain('How to re-run');
+    expect(n.message).toContain(`How to re-run:\n  lakepipe rerun ${NAME}`);
+    expect(n.message).not.toContain('lakepipe redrive');
   });
 
   it('a failed validation: VALIDATION_FAILED, the failed names in the subject and summary, re-run help', () => {
