@@ -53,15 +53,28 @@ judged AS (
 flagged AS (
   SELECT j.*, j.invalid_reason IS NULL AS is_valid FROM judged AS j
 ),
+-- Ids that more than one valid row carries: few, so only their rows are sorted for the first-row pick (a window
+-- over every row would sort the whole run).
+repeated_ids AS (
+  SELECT f.transaction_id FROM flagged AS f WHERE f.is_valid GROUP BY f.transaction_id HAVING count(*) > 1
+),
+marked AS (
+  SELECT f.*, f.is_valid AND d.transaction_id IS NOT NULL AS is_repeated
+  FROM flagged AS f
+  LEFT JOIN repeated_ids AS d ON d.transaction_id = f.transaction_id
+),
 ranked AS (
+  SELECT m.*, 1 AS id_rank FROM marked AS m WHERE NOT m.is_repeated
+  UNION ALL
   SELECT
-    j.*,
+    m.*,
     row_number() OVER (
-      PARTITION BY j.transaction_id, j.is_valid
-      ORDER BY j.source_file, j.transaction_date, j.transaction_amount,
-        concat_ws('|', j.customer_id, j.store_id, j.channel, j.product_category)
+      PARTITION BY m.transaction_id
+      ORDER BY m.source_file, m.transaction_date, m.transaction_amount,
+        concat_ws('|', m.customer_id, m.store_id, m.channel, m.product_category)
     ) AS id_rank
-  FROM flagged AS j
+  FROM marked AS m
+  WHERE m.is_repeated
 ),
 loaded AS (
   SELECT DISTINCT transaction_id FROM transactions_enriched
