@@ -14,6 +14,7 @@ module.exports = {
   },
   transformIgnorePatterns: [`node_modules/(?!(${esmDeps})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  setupFiles: ['<rootDir>/test/setup-env.cjs'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   testTimeout: 30000,
 };

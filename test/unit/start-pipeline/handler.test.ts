@@ -3,18 +3,20 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CrawlerRunningException, GlueServiceException, StartCrawlerCommand } from '@aws-sdk/client-glue';
+import { CrawlerRunningException, GlueClient, GlueServiceException, StartCrawlerCommand } from '@aws-sdk/client-glue';
 import {
   ExecutionAlreadyExists,
+  SFNClient,
   SFNServiceException,
   StartExecutionCommand,
   type StartExecutionInput,
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import type { SQSEvent } from 'aws-lambda';
+import { glueAdapter, sfnAdapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
-import { DATASETS, loadEvent, NOW, RAW_BUCKET, STATE_MACHINE_ARN, setup } from './support';
+import { DATASETS, loadEvent, NOW, RAW_BUCKET, STATE_MACHINE_ARN, setup, testConfig } from './support';
 
 const [transactions, transactionsEu, products] = DATASETS;
 
@@ -378,8 +380,23 @@ describe('start-pipeline logging', () => {
       return true;
     });
 
+    // The suite runs the Lambdas' logger at WARN (test/setup-env.cjs); this test loads its own copy of the
+    // handler module with INFO, as a Lambda configured with POWERTOOLS_LOG_LEVEL=INFO would start.
+    const level = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    let app: typeof import('../../../functions/start-pipeline/app') | undefined;
+    jest.isolateModules(() => {
+      app = require('../../../functions/start-pipeline/app');
+    });
+    process.env.POWERTOOLS_LOG_LEVEL = level;
+    const handler = app?.createHandler({
+      config: testConfig(),
+      glue: glueAdapter(new GlueClient({ region: 'eu-west-1' })),
+      sfn: sfnAdapter(new SFNClient({ region: 'eu-west-1' })),
+    });
+
     // Act
-    await env.handler(loadEvent('test-event'), lambdaContext);
+    await handler?.(loadEvent('test-event'), lambdaContext);
 
     // Assess
     const lines = written
