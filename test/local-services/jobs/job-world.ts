@@ -24,7 +24,9 @@ export interface JobWorld {
 
 export const HEADER = 'order_id,customer,amount,order_date';
 
-export async function jobWorld(options: { clock?: () => Date } = {}): Promise<JobWorld> {
+export async function jobWorld(
+  options: { clock?: () => Date; runner?: LocalGlueJobsOptions['runner'] } = {},
+): Promise<JobWorld> {
   const workspace = await Workspace.open(await mkdtemp(path.join(tmpdir(), 'lakepipe-jobs-')));
   const catalog = new LocalGlueCatalog(workspace);
   await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });
@@ -53,7 +55,7 @@ export async function jobWorld(options: { clock?: () => Date } = {}): Promise<Jo
       },
     },
   });
-  const jobs = new LocalGlueJobs({ workspace, catalog, clock: options.clock });
+  const jobs = new LocalGlueJobs({ workspace, catalog, clock: options.clock, runner: options.runner });
   const rawDir = workspace.dir('buckets', 'lake-raw', 'raw', 'orders');
 
   async function walk(dir: string, base: string): Promise<string[]> {

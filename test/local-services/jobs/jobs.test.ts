@@ -213,6 +213,45 @@ describe('LocalGlueJobs: overwrite job', () => {
   });
 });
 
+describe.each(['table', 'view'] as const)('LocalGlueJobs: partition folders with steps as %s', (stepsAs) => {
+  it('escapes partition values like Hive, writes NULL as its marker and registers the decoded values', async () => {
+    // Prepare
+    const world = await jobWorld({ runner: { stepsAs } });
+    world.register('keyed', 'orders-by-customer');
+    await world.putRaw('a.csv', [
+      '1,a b/c,1.00,2024-01-01',
+      '2,,2.00,2024-01-02',
+      '3,ü=1%,3.00,2024-01-03',
+      '4,a b/c,4.00,2024-01-04',
+    ]);
+
+    // Act
+    const result = await run(world, 'keyed');
+
+    // Assess: percent-encoding as Hive/Spark write it; ü is UTF-8 C3 BC.
+    expect(result.done.JobRunState).toBe('SUCCEEDED');
+    expect(result.stats?.outputs[0]).toMatchObject({ rowsWritten: 4, partitions: 3 });
+    expect(await world.filesUnder('buckets', 'lake-curated', 'orders_by_customer')).toEqual([
+      `customer=%C3%BC%3D1%25/part-${result.id}-0.parquet`,
+      `customer=__HIVE_DEFAULT_PARTITION__/part-${result.id}-0.parquet`,
+      `customer=a%20b%2Fc/part-${result.id}-0.parquet`,
+    ]);
+    const { Partitions } = await world.catalog.getPartitions({ DatabaseName: 'lake', TableName: 'orders_by_customer' });
+    expect((Partitions ?? []).map((p) => p.Values?.[0]).sort()).toEqual([
+      '__HIVE_DEFAULT_PARTITION__',
+      'a b/c',
+      'ü=1%',
+    ]);
+    const dir = world.workspace.dir('buckets', 'lake-curated', 'orders_by_customer');
+    expect(await readOutput(dir, 'order_id, customer')).toEqual([
+      { order_id: '1', customer: 'a b/c' },
+      { order_id: '2', customer: null },
+      { order_id: '3', customer: 'ü=1%' },
+      { order_id: '4', customer: 'a b/c' },
+    ]);
+  });
+});
+
 describe('LocalGlueJobs: other catalog tables', () => {
   it('gives steps the catalog tables they name, and never reads tables no step names', async () => {
     // Prepare
