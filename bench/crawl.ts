@@ -9,6 +9,7 @@ import path from 'node:path';
 import { generateTransactionsFile } from '../local/generate/transactions';
 import { LocalGlueCatalog } from '../local/glue/catalog';
 import { LocalCrawlers } from '../local/glue/crawlers';
+import { CRAWLER_SCHEMA_SETTINGS } from '../local/twin/config';
 import { Workspace } from '../local/workspace';
 
 export interface CrawlBenchmarkOptions {
@@ -81,14 +82,7 @@ export async function runCrawlBenchmark(options: CrawlBenchmarkOptions = {}): Pr
       Name: 'bench-crawler',
       DatabaseName: 'bench',
       Targets: { S3Targets: [{ Path: 's3://lakepipe-raw/raw/' }] },
-      SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
-      Configuration: JSON.stringify({
-        Version: 1.0,
-        CrawlerOutput: {
-          Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
-          Tables: { AddOrUpdateBehavior: 'MergeNewColumns' },
-        },
-      }),
+      ...CRAWLER_SCHEMA_SETTINGS,
     });
 
     let peakRss = process.memoryUsage().rss;

@@ -31,6 +31,21 @@ export const TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:lakepipe-
 export const DATASET = 'customer_transactions';
 export const REQUIRED_COLUMNS = DATASETS[DATASET].requiredColumns;
 
+/**
+ * How lakepipe's crawler treats schema changes, as deployed (infra/resources): new columns merged into the
+ * table, partitions inherit the table's schema, a changed type updates the catalog, vanished data is logged.
+ */
+export const CRAWLER_SCHEMA_SETTINGS = {
+  SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
+  Configuration: JSON.stringify({
+    Version: 1.0,
+    CrawlerOutput: {
+      Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
+      Tables: { AddOrUpdateBehavior: 'MergeNewColumns' },
+    },
+  }),
+} as const;
+
 /** The ASL's Lambda placeholders, resolved to local function ARNs bound to in-process handlers. */
 export const FUNCTIONS = {
   ScreenFilesFunctionArn: 'screen-files',

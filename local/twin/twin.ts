@@ -24,6 +24,7 @@ import { LocalSns } from '../sns/local-sns';
 import { Workspace } from '../workspace';
 import {
   BUCKETS,
+  CRAWLER_SCHEMA_SETTINGS,
   datasetPlan,
   FUNCTIONS,
   functionArn,
@@ -91,14 +92,7 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
     Name: plan.crawler,
     DatabaseName: plan.database,
     Targets: { S3Targets: [{ Path: `s3://${BUCKETS.raw}/raw/` }] },
-    SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
-    Configuration: JSON.stringify({
-      Version: 1.0,
-      CrawlerOutput: {
-        Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
-        Tables: { AddOrUpdateBehavior: 'MergeNewColumns' },
-      },
-    }),
+    ...CRAWLER_SCHEMA_SETTINGS,
   });
   const jobs = new LocalGlueJobs({ workspace, catalog });
   jobs.registerJob({
