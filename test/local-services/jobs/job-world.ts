@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalGlueCatalog } from '../../../local/glue/catalog';
-import { LocalGlueJobs, type LocalJobDefinition } from '../../../local/glue/jobs';
+import { LocalGlueJobs, type LocalGlueJobsOptions, type LocalJobDefinition } from '../../../local/glue/jobs';
 import { Workspace } from '../../../local/workspace';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/jobs');
