@@ -479,7 +479,9 @@ def main(argv):
         database=database,
         table_name=args["source_table"],
         transformation_ctx="source" if manifest["bookmark"] else "",
-    ).toDF()
+    )
+    # A column typed differently across files becomes a Glue "choice"; the steps cast through STRING anyway.
+    source = source.resolveChoice(choice="cast:string").toDF()
     if not source.columns:  # nothing new since the bookmark: an empty frame has no schema at all
         source = spark.table("`%s`.`%s`" % (database, args["source_table"])).limit(0)
     source = source.withColumn("source_file", F.input_file_name())
