@@ -145,14 +145,22 @@ export async function stageOutput(
       `SELECT DISTINCT ${keys.map((c, i) => `CAST(${typedKey(c)} AS VARCHAR) AS k${i}`).join(', ')} FROM ${sqlIdentifier(step.name)}`,
     );
     const data = { ...output, columns: output.columns.filter((c) => !output.partitionKeys.includes(c.name)) };
-    const where = keys.map((c, i) => `${typedKey(c)} IS NOT DISTINCT FROM CAST($${i + 1} AS ${duckdbTypeFor(c.type)})`);
     for (const combo of combos.getRows()) {
+      // `=` (not IS NOT DISTINCT FROM) so DuckDB pushes the filter into the scan and skips non-matching rows
+      // before reading the other columns; NULL gets IS NULL and no parameter.
       const values = combo.map((v) => (v === null ? null : String(v)));
+      const params: string[] = [];
+      const where = keys.map((c, i) => {
+        const value = values[i];
+        if (value === null || value === undefined) return `${sqlIdentifier(c.name)} IS NULL`;
+        params.push(value);
+        return `${typedKey(c)} = CAST($${params.length} AS ${duckdbTypeFor(c.type)})`;
+      });
       const folder = keys.map((c, i) => partitionFolder(c.name, values[i] ?? null)).join('/');
       await mkdir(path.join(stagingDir, ...folder.split('/')), { recursive: true });
       const target = path.join(stagingDir, ...folder.split('/'), fileName);
       const select = `${castSelect(data, sqlIdentifier(step.name))} WHERE ${where.join(' AND ')}`;
-      rowsWritten += await copyCount(db, `COPY (${select}) TO ${sqlString(target)} (${options})`, values);
+      rowsWritten += await copyCount(db, `COPY (${select}) TO ${sqlString(target)} (${options})`, params);
       files.push(`${folder}/${fileName}`);
     }
   } else {
@@ -177,7 +185,7 @@ export async function stageOutput(
   return { output, location, stagingDir, rowsWritten, files };
 }
 
-async function copyCount(db: DuckDb, sql: string, params?: (string | null)[]): Promise<number> {
+async function copyCount(db: DuckDb, sql: string, params?: string[]): Promise<number> {
   const reader = await db.connection.runAndReadAll(sql, params);
   return Number(reader.getRowsJson()[0]?.[0] ?? 0);
 }

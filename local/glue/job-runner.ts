@@ -47,10 +47,12 @@ export interface JobRunRequest {
   /** Materialise the source into a temp table instead of a view (default false; measured in bench/job.ts). */
   materializeSource?: boolean;
   /**
-   * Steps become temp TABLEs (default) or lazy VIEWs. Tables give each step a snapshot: a step that compares
-   * with an output table keeps its result after this run appends to that table, and shared steps run once.
+   * How steps are defined. `auto` (default): a temp TABLE when the step is read more than once (by later steps or
+   * outputs) or reads an output table of this run (directly or through a view), so it keeps the snapshot it was
+   * computed on after the run writes that table; a lazy VIEW otherwise (read once, same result, no copy).
+   * `table` / `view` force one kind (bench/job.ts measures them).
    */
-  stepsAs?: 'table' | 'view';
+  stepsAs?: 'auto' | 'table' | 'view';
 }
 
 export interface OutputStats {
@@ -193,8 +195,9 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
     await db.run(`CREATE TEMP ${req.materializeSource ? 'TABLE' : 'VIEW'} source AS ${sourceSelect}`);
     await defineJobArgs(db, manifest, args, req.startedOn);
 
-    const stepKind = req.stepsAs === 'view' ? 'VIEW' : 'TABLE';
+    const kinds = await planStepKinds(db, manifest, req.stepsAs ?? 'auto');
     for (const step of manifest.steps) {
+      const stepKind = kinds.get(step.name) ?? 'TABLE';
       throwIfAborted(req.signal);
       const started = Date.now();
       try {
@@ -316,6 +319,40 @@ async function defineCatalogViews(
     const view = await outputTableSelect(req.workspace, output, outputLocations.get(output.table) ?? '', undefined);
     await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(output.table)} AS ${view}`);
   }
+}
+
+/** TABLE or VIEW per step (see JobRunRequest.stepsAs); every step a TABLE when DuckDB cannot parse one. */
+async function planStepKinds(
+  db: DuckDb,
+  manifest: JobManifest,
+  mode: 'auto' | 'table' | 'view',
+): Promise<Map<string, 'TABLE' | 'VIEW'>> {
+  const kinds = new Map<string, 'TABLE' | 'VIEW'>();
+  if (mode !== 'auto') {
+    for (const step of manifest.steps) kinds.set(step.name, mode === 'view' ? 'VIEW' : 'TABLE');
+    return kinds;
+  }
+  const refs = new Map<string, Set<string>>();
+  for (const step of manifest.steps) {
+    const found = await tableRefs(db, step.sql);
+    if (!found) {
+      for (const s of manifest.steps) kinds.set(s.name, 'TABLE');
+      return kinds;
+    }
+    refs.set(step.name, new Set(found.map((r) => r.table)));
+  }
+  const outputTables = new Set(manifest.outputs.map((o) => o.table));
+  manifest.steps.forEach((step, i) => {
+    const reads = refs.get(step.name) ?? new Set<string>();
+    const readers =
+      manifest.steps.slice(i + 1).filter((later) => refs.get(later.name)?.has(step.name)).length +
+      manifest.outputs.filter((o) => o.step === step.name).length;
+    // A view over an output table would see rows this run writes later; as a table it keeps its snapshot (so views
+    // that read it are stable too).
+    const readsOutput = [...reads].some((name) => outputTables.has(name));
+    kinds.set(step.name, readsOutput || readers > 1 ? 'TABLE' : 'VIEW');
+  });
+  return kinds;
 }
 
 /** Tables of `database` that some step names; undefined when a step is beyond DuckDB's parser. */

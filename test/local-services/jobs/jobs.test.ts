@@ -252,6 +252,30 @@ describe.each(['table', 'view'] as const)('LocalGlueJobs: partition folders with
   });
 });
 
+describe('LocalGlueJobs: steps are snapshots', () => {
+  it.each([
+    ['auto', 0],
+    ['view', 2],
+  ] as const)(
+    'with steps as %s, a step read after its output table was written reports %i prior rows',
+    async (stepsAs, prior) => {
+      // Prepare: the first run, so orders_log starts empty and this run appends 2 rows.
+      const world = await jobWorld({ runner: { stepsAs } });
+      world.register('snap', 'snapshot');
+      await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20']);
+
+      // Act
+      const result = await run(world, 'snap');
+
+      // Assess: auto makes `prior` a table (it reads an output table), so it keeps the count from before the write;
+      // forced views re-read orders_log after this run's 2 rows were staged (the hazard auto avoids).
+      expect(result.done.JobRunState).toBe('SUCCEEDED');
+      const dir = world.workspace.dir('buckets', 'lake-curated', 'prior_counts');
+      expect(await readOutput(dir, 'prior_rows')).toEqual([{ prior_rows: String(prior) }]);
+    },
+  );
+});
+
 describe('LocalGlueJobs: other catalog tables', () => {
   it('gives steps the catalog tables they name, and never reads tables no step names', async () => {
     // Prepare
