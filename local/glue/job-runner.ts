@@ -47,10 +47,10 @@ export interface JobRunRequest {
   /** Materialise the source into a temp table instead of a view (default false; measured in bench/job.ts). */
   materializeSource?: boolean;
   /**
-   * How steps are defined. `auto` (default): a temp TABLE when the step is read more than once (by later steps or
-   * outputs) or reads an output table of this run (directly or through a view), so it keeps the snapshot it was
-   * computed on after the run writes that table; a lazy VIEW otherwise (read once, same result, no copy).
-   * `table` / `view` force one kind (bench/job.ts measures them).
+   * How steps are defined. `auto` (default): a temp TABLE when the step reads an output table of this run (it
+   * keeps the snapshot it was computed on after the run writes that table) or is read more than once (measured on
+   * 10M rows read twice: 51 s of CPU materialised against 59 s recomputed); a lazy VIEW otherwise (read once:
+   * same result, no copy). `table` / `view` force one kind.
    */
   stepsAs?: 'auto' | 'table' | 'view';
 }
@@ -343,13 +343,12 @@ async function planStepKinds(
   }
   const outputTables = new Set(manifest.outputs.map((o) => o.table));
   manifest.steps.forEach((step, i) => {
-    const reads = refs.get(step.name) ?? new Set<string>();
     const readers =
       manifest.steps.slice(i + 1).filter((later) => refs.get(later.name)?.has(step.name)).length +
       manifest.outputs.filter((o) => o.step === step.name).length;
     // A view over an output table would see rows this run writes later; as a table it keeps its snapshot (so views
     // that read it are stable too).
-    const readsOutput = [...reads].some((name) => outputTables.has(name));
+    const readsOutput = [...(refs.get(step.name) ?? [])].some((name) => outputTables.has(name));
     kinds.set(step.name, readsOutput || readers > 1 ? 'TABLE' : 'VIEW');
   });
   return kinds;
