@@ -204,14 +204,7 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
         await db.run(`CREATE TEMP ${stepKind} ${sqlIdentifier(step.name)} AS ${step.sql}`);
         for (const output of manifest.outputs.filter((o) => o.step === step.name)) {
           const location = locations.get(output.table) ?? '';
-          const out = await stageOutput(
-            db,
-            output,
-            { name: step.name, isTable: stepKind === 'TABLE' },
-            location,
-            path.join(runDir, 'out', output.table),
-            runId,
-          );
+          const out = await stageOutput(db, output, step.name, location, path.join(runDir, 'out', output.table), runId);
           staged.push(out);
           // A later step naming the table reads it including this run's rows.
           const view = await outputTableSelect(workspace, output, location, out);
