@@ -1,5 +1,13 @@
 // ESM-only dependencies are transformed too, so jest (CommonJS) can load them.
-const esmDeps = ['@middy', 'dt-sql-parser', 'antlr4ng', 'antlr4-c3', 'aws-local-stepfunctions', 'chokidar', 'readdirp'].join('|');
+const esmDeps = [
+  '@middy',
+  'dt-sql-parser',
+  'antlr4ng',
+  'antlr4-c3',
+  'aws-local-stepfunctions',
+  'chokidar',
+  'readdirp',
+].join('|');
 
 /** @type {import('jest').Config} */
 module.exports = {
