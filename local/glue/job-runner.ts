@@ -60,6 +60,7 @@ export interface OutputStats {
   mode: 'append' | 'overwrite';
   rowsWritten: number;
   files: number;
+  /** Partitions this run wrote into (0 for an unpartitioned table). */
   partitions: number;
 }
 
@@ -232,7 +233,10 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
         mode: out.output.mode,
         rowsWritten: out.rowsWritten,
         files: out.files.length,
-        partitions: new Set(out.files.map((f) => f.split('/').slice(0, -1).join('/'))).size,
+        partitions:
+          out.output.partitionKeys.length === 0
+            ? 0
+            : new Set(out.files.map((f) => f.split('/').slice(0, -1).join('/'))).size,
       });
     }
     return stats;
