@@ -201,6 +201,9 @@ describe('LocalGlueJobs: overwrite job', () => {
     expect(first.done.JobRunState).toBe('SUCCEEDED');
     expect(second.done.JobRunState).toBe('SUCCEEDED');
     expect(second.stats).toMatchObject({ sourceFiles: 2, rowsRead: 5 });
+    expect(second.stats?.outputs).toEqual([
+      { table: 'customer_totals', mode: 'overwrite', rowsWritten: 3, files: 1, partitions: 0 },
+    ]);
     const dir = world.workspace.dir('buckets', 'lake-curated', 'customer_totals');
     expect(await world.filesUnder('buckets', 'lake-curated', 'customer_totals')).toEqual([
       `part-${second.id}-0.parquet`,
