@@ -1,7 +1,13 @@
 // Athena's result conventions: ColumnInfo type names (Trino's), every value as a string, NULL as an empty Datum,
 // and the CSV result file (every field double-quoted, NULL as an empty unquoted field).
 import type * as Athena from '@aws-sdk/client-athena';
-import { type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import {
+  type DuckDBListValue,
+  type DuckDBMapValue,
+  type DuckDBStructValue,
+  type DuckDBType,
+  DuckDBTypeId,
+} from '@duckdb/node-api';
 
 interface AthenaType {
   type: string;
@@ -109,7 +115,18 @@ function timestampText(text: string): string {
 /** One value as Athena's VarCharValue text; null stays null (an empty Datum). */
 export function athenaValue(value: unknown, t: DuckDBType): string | null {
   if (value === null || value === undefined) return null;
+  // Trino's text for nested values: [a, b], {k=v}, {field=value}; NULL inside them prints as null.
+  const nested = (v: unknown, inner: DuckDBType) => athenaValue(v, inner) ?? 'null';
   switch (t.typeId) {
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+      return `[${(value as DuckDBListValue).items.map((v) => nested(v, t.valueType)).join(', ')}]`;
+    case DuckDBTypeId.STRUCT: {
+      const entries = (value as DuckDBStructValue).entries;
+      return `{${t.entryNames.map((name, i) => `${name}=${nested(entries[name], t.entryTypes[i] ?? t)}`).join(', ')}}`;
+    }
+    case DuckDBTypeId.MAP:
+      return `{${(value as DuckDBMapValue).entries.map((e) => `${nested(e.key, t.keyType)}=${nested(e.value, t.valueType)}`).join(', ')}}`;
     case DuckDBTypeId.FLOAT:
     case DuckDBTypeId.DOUBLE:
       return javaDouble(Number(value));

@@ -107,6 +107,32 @@ describe('LocalAthena', () => {
     );
   });
 
+  it('prints arrays, maps and rows as Trino does', async () => {
+    // Prepare
+    const { athena } = await world();
+
+    // Act
+    const { id } = await query(
+      athena,
+      "SELECT [1, NULL, 3] AS a, MAP {'k': 1.5} AS m, {'name': 'x', 'n': 2, 'd': DATE '2024-01-02'} AS r, ['p', 'q'] AS s",
+    );
+    const results = await athena.getQueryResults({ QueryExecutionId: id });
+
+    // Assess
+    expect(results.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => c.Type)).toEqual([
+      'array',
+      'map',
+      'row',
+      'array',
+    ]);
+    expect(results.ResultSet?.Rows?.[1]?.Data?.map((d) => d.VarCharValue)).toEqual([
+      '[1, null, 3]',
+      '{k=1.5}',
+      '{name=x, n=2, d=2024-01-02}',
+      '[p, q]',
+    ]);
+  });
+
   it('pages with MaxResults and NextToken, the header row counting on the first page', async () => {
     // Prepare
     const { athena } = await world();
