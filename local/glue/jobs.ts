@@ -2,7 +2,7 @@
 // runner, JobRun records persisted under `<home>/jobs/<job>/runs/<JobRunId>.json` in Glue's shapes.
 
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
@@ -166,6 +166,7 @@ export class LocalGlueJobs {
     try {
       jobRun = { ...jobRun, JobRunState: 'RUNNING', LastModifiedOn: this.clock().toISOString() };
       await this.writeRun({ jobRun });
+      await this.removeStaleStaging(def.Name);
       const manifest = await loadManifest(def.manifestPath);
       const stats = await executeJobRun({
         workspace: this.options.workspace,
@@ -193,6 +194,20 @@ export class LocalGlueJobs {
       clearTimeout(timer);
     }
     return toJobRun(jobRun);
+  }
+
+  /** Staging (and spill) folders of runs that a stopped twin left behind: never visible, but they hold disk. */
+  private async removeStaleStaging(jobName: string): Promise<void> {
+    const dir = this.options.workspace.dir('jobs', jobName, 'staging');
+    let entries: string[] = [];
+    try {
+      entries = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    for (const entry of entries) {
+      if (!this.active.has(entry)) await rm(path.join(dir, entry), { recursive: true, force: true });
+    }
   }
 
   private finished(jobRun: StoredRun['jobRun'], state: Glue.JobRunState, t0: number): StoredRun['jobRun'] {

@@ -192,6 +192,11 @@ describe('LocalGlueJobs: overwrite job', () => {
     world.register('totals', 'customer-totals');
     await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20', '3,alice,5.25,2024-02-01']);
 
+    // A staging folder left by a twin that stopped mid-run.
+    const stale = path.join(world.workspace.home, 'jobs', 'totals', 'staging', `jr_${'a'.repeat(64)}`, 'out');
+    await mkdir(stale, { recursive: true });
+    await writeFile(path.join(stale, 'part.parquet'), 'partial');
+
     // Act
     const first = await run(world, 'totals');
     await world.putRaw('b.csv', ['4,carol,7.00,2024-02-03', '5,bob,0.50,2024-02-04']);
@@ -208,6 +213,7 @@ describe('LocalGlueJobs: overwrite job', () => {
     expect(await world.filesUnder('buckets', 'lake-curated', 'customer_totals')).toEqual([
       `part-${second.id}-0.parquet`,
     ]);
+    expect(await world.filesUnder('jobs', 'totals', 'staging')).toEqual([]);
     expect(await readOutput(dir, 'customer, orders, total::VARCHAR AS total')).toEqual([
       { customer: 'alice', orders: '2', total: '15.75' },
       { customer: 'bob', orders: '2', total: '20.50' },
