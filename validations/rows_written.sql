@@ -1,5 +1,9 @@
 -- This run wrote enriched rows. Details: rows the run read (ingest_audit), rows it wrote to
 -- transactions_enriched, rows it rejected as invalid, and duplicates it dropped.
+-- A run that read no rows passes with a note: job bookmarks hand each file to one run only, so when
+-- several executions overlap (a burst of arrivals, a re-run after success) an earlier run's job may already
+-- have read this execution's files. A run that read rows and wrote none (all invalid or all already
+-- loaded) fails.
 WITH audit AS (
   SELECT coalesce(sum(rows_in), 0) AS rows_in
   FROM ${database}.ingest_audit
@@ -18,11 +22,12 @@ rejected AS (
   WHERE run_id = ${run_id}
 )
 SELECT
-  enriched.rows_out > 0 AS passed,
+  enriched.rows_out > 0 OR audit.rows_in = 0 AS passed,
   audit.rows_in,
   enriched.rows_out,
   rejected.rejected,
-  rejected.duplicates
+  rejected.duplicates,
+  CASE WHEN audit.rows_in = 0 THEN 'no new rows: an earlier run read these files (job bookmark)' END AS note
 FROM audit
 CROSS JOIN enriched
 CROSS JOIN rejected

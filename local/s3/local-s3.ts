@@ -25,6 +25,8 @@ interface ObjectMeta {
   eTag: string;
   size: number;
   mtimeMs: number;
+  /** When putFile completed, to the millisecond (S3's eventTime); LastModified keeps whole seconds only. */
+  landedAtMs?: number;
   contentType?: string;
   metadata?: Record<string, string>;
 }
@@ -221,13 +223,13 @@ export class LocalS3 implements S3Port {
     Key: string;
     File: string;
     IfDifferent?: 'overwrite' | 'refuse';
-  }): Promise<{ ETag: string; ContentLength: number; LastModified: Date; existed: boolean }> {
+  }): Promise<{ ETag: string; ContentLength: number; LastModified: Date; landedAt: Date; existed: boolean }> {
     const bucket = await this.requireBucket(input.Bucket);
     const key = validateKey(input.Key);
     const eTag = `"${await md5File(input.File)}"`;
     const existing = await this.meta(bucket, key);
     if (existing && existing.eTag === eTag) {
-      return { ...this.listed(existing), existed: true };
+      return { ...this.listed(existing), landedAt: new Date(existing.landedAtMs ?? existing.mtimeMs), existed: true };
     }
     if (existing && input.IfDifferent === 'refuse') {
       throw new S3ServiceError('PreconditionFailed', `s3://${bucket}/${key} already holds different content`, 412);
@@ -246,9 +248,15 @@ export class LocalS3 implements S3Port {
       throw error;
     }
     const info = await stat(file);
-    const meta: ObjectMeta = { eTag, size: info.size, mtimeMs: info.mtimeMs, contentType: 'text/csv' };
+    const meta: ObjectMeta = {
+      eTag,
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      landedAtMs: Date.now(),
+      contentType: 'text/csv',
+    };
     await writeJsonAtomic(this.metaFile(bucket, key), meta);
-    return { ...this.listed(meta), existed: false };
+    return { ...this.listed(meta), landedAt: new Date(meta.landedAtMs ?? meta.mtimeMs), existed: false };
   }
 
   private listed(meta: ObjectMeta): { ETag: string; ContentLength: number; LastModified: Date } {

@@ -64,7 +64,10 @@ export async function landFiles(twin: Twin, files: string[], now = new Date()): 
       size: put.ContentLength,
       eTag: put.ETag.replace(/"/g, ''),
       sequencer: nextSequencer(now.getTime()),
-      eventTime: put.LastModified,
+      // When the put completed, to the millisecond like S3's eventTime (LastModified has whole seconds only):
+      // the freshness check compares crawl start times with it, so it must not fall before the landing. The
+      // same bytes landed again keep their first time: a repeated delivery, not a new arrival.
+      eventTime: put.landedAt,
     });
   }
   return landed;

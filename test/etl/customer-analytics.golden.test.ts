@@ -158,7 +158,7 @@ describe('run 1 (first load of dirty data)', () => {
     ];
     // Act
     const rows = await db.queryJson(
-      `SELECT transaction_id, transaction_rank, running_total, days_since_previous FROM lake.customer_transactions
+      `SELECT transaction_id, transaction_rank, running_total, days_since_previous FROM lake.customer_transaction_metrics
        WHERE customer_id = 'C001' ORDER BY transaction_rank`,
     );
     // Assess
@@ -242,11 +242,11 @@ describe('run 2 (a re-delivered id, a new month, a new customer)', () => {
     expect(Number(total[0]?.n)).toBe(25);
   });
 
-  it('rewrites customer_transactions over all enriched transactions, as the model says', async () => {
+  it('rewrites customer_transaction_metrics over all enriched transactions, as the model says', async () => {
     // Act
     const rows = await db.queryJson(
       `SELECT customer_id, transaction_id, transaction_rank, running_total, days_since_previous
-       FROM lake.customer_transactions ORDER BY customer_id, transaction_rank`,
+       FROM lake.customer_transaction_metrics ORDER BY customer_id, transaction_rank`,
     );
     // Assess
     const expected = transactionMetrics(modelAll)

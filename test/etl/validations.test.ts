@@ -39,7 +39,7 @@ describe('on good data', () => {
     const rows = await runValidation(good, 'rows_written', RUN_ID);
     const share = await runValidation(good, 'rejected_share', RUN_ID);
     // Assess
-    expect(rows).toEqual({ passed: true, rows_in: '22', rows_out: '21', rejected: '1', duplicates: '0' });
+    expect(rows).toEqual({ passed: true, rows_in: '22', rows_out: '21', rejected: '1', duplicates: '0', note: null });
     expect(share).toMatchObject({ passed: true, rejected_share: 0.0455, rejected: '1', rows_in: '22' });
   });
 });
@@ -61,7 +61,32 @@ describe('on broken data', () => {
     // Act
     const result = await runValidation(db, 'rows_written', rerun);
     // Assess
-    expect(result).toEqual({ passed: false, rows_in: '22', rows_out: '0', rejected: '1', duplicates: '21' });
+    expect(result).toEqual({
+      passed: false,
+      rows_in: '22',
+      rows_out: '0',
+      rejected: '1',
+      duplicates: '21',
+      note: null,
+    });
+  });
+
+  it('rows_written passes, with a note, when an earlier run had already read every file (nothing new to read)', async () => {
+    // Prepare: a run with no new source files, as when an overlapping execution's job took them first
+    const late = 'customer-analytics-20240402T000000Z-eeeeeeeeee';
+    await db.run('CREATE OR REPLACE TEMP TABLE source AS SELECT * FROM source WHERE false');
+    await runJob(db, { runId: late, asOf: '2024-04-02' });
+    // Act
+    const result = await runValidation(db, 'rows_written', late);
+    // Assess
+    expect(result).toEqual({
+      passed: true,
+      rows_in: '0',
+      rows_out: '0',
+      rejected: '0',
+      duplicates: '0',
+      note: 'no new rows: an earlier run read these files (job bookmark)',
+    });
   });
 
   it('no_null_keys fails on a NULL customer id in this run, and on a NULL segment', async () => {

@@ -108,7 +108,7 @@ class ValidateManifestTest(unittest.TestCase):
         self.assertEqual(len(manifest["steps"]), 7)
         self.assertEqual(
             [o["table"] for o in manifest["outputs"]],
-            ["ingest_audit", "rejected_transactions", "transactions_enriched", "customer_transactions", "customer_segments"],
+            ["ingest_audit", "rejected_transactions", "transactions_enriched", "customer_transaction_metrics", "customer_segments"],
         )
         self.assertEqual(manifest["outputs"][0]["compression"], "snappy")
 

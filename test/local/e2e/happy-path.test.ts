@@ -39,7 +39,11 @@ describe('a run on generated data', () => {
         'customer_segments',
       ]),
     );
+    // The raw table stays the crawled CSV: no job output may take its name.
     expect(byName.customer_transactions?.Parameters?.classification).toBe('csv');
+    expect(byName.customer_transactions?.StorageDescriptor?.Location).toBe(
+      's3://lakepipe-raw/raw/customer_transactions/',
+    );
     expect(byName.transactions_enriched?.PartitionKeys?.map((k: { Name?: string }) => k.Name)).toEqual([
       'year',
       'month',
