@@ -126,7 +126,8 @@ export function* transactionLines(options: GenerateOptions, stats?: GenerateStat
           amount = rand() < 0.5 ? '0.00' : `-${amount}`;
           break;
         case 'non_numeric_amount':
-          amount = pick(['abc', 'N/A', '12,50', 'twelve'], rand());
+          // A decimal comma is a real-world non-numeric amount; quoted, as a CSV writer must quote it.
+          amount = pick(['abc', 'N/A', '"12,50"', 'twelve'], rand());
           break;
         case 'bad_date':
           date = pick(['2024-13-45', 'not a date', '31/02/2024', ''], rand());

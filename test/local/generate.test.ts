@@ -70,6 +70,14 @@ describe('transaction generator', () => {
     expect(months.size).toBeGreaterThanOrEqual(12);
   });
 
+  it('writes valid CSV: every line has every column once quoted fields are honoured', () => {
+    const text = [...transactionLines({ rows: 20_000, seed: 5, dirtyRate: 0.3 })].join('');
+    const lines = text.trimEnd().split('\n');
+    const fieldsOf = (line: string) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.filter((f) => f !== '').length ?? 0;
+    expect(lines.filter((line) => fieldsOf(line) !== TRANSACTION_COLUMNS.length)).toEqual([]);
+    expect(text).toContain('"12,50"');
+  });
+
   it('rejects bad options with a named error', () => {
     expect(() => [...transactionLines({ rows: -1 })]).toThrow(GenerateOptionsError);
     expect(() => [...transactionLines({ rows: 10, dirtyRate: 2 })]).toThrow(/dirty-rate/);
