@@ -6,6 +6,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDb } from '../../local/duckdb';
+import { TRANSACTION_COLUMNS } from '../../local/generate/transactions';
 import { LocalGlueCatalog } from '../../local/glue/catalog';
 import { JobBookmarks } from '../../local/glue/job-bookmarks';
 import { loadManifest } from '../../local/glue/job-manifest';
@@ -19,15 +20,8 @@ import { customerSegments, type RunResult, readFixture, runModel } from './refer
 const FIXTURES = path.resolve(__dirname, '../fixtures/etl');
 const DATABASE = 'lakepipe_test';
 const RAW = 's3://lakepipe-raw/transactions/';
-const COLUMNS = [
-  'transaction_id',
-  'customer_id',
-  'transaction_amount',
-  'transaction_date',
-  'store_id',
-  'channel',
-  'product_category',
-];
+// The raw layout the generator writes: the columns a customer-transactions file carries.
+const COLUMNS = TRANSACTION_COLUMNS;
 const RUN_1 = 'customer-analytics-20240401T000000Z-1111111111';
 const RUN_2 = 'customer-analytics-20240405T000000Z-2222222222';
 
