@@ -1,38 +1,76 @@
 // The `lakepipe` CLI. Global flags: --home DIR (default .lakepipe), --json, --help.
 // Exit codes: 0 success, 1 the pipeline or execution failed, 2 bad usage or bad input (one-line reason).
 import { type CliIo, EXIT, type ExitCode, processIo, UsageError } from './cli-io';
-import { catalog, catalogUsage, query, queryUsage } from './commands/catalog-query';
-import { describe, describeUsage, executions, executionsUsage } from './commands/executions';
-import { generate, usage as generateUsage } from './commands/generate';
-import { invoke, invokeUsage } from './commands/invoke';
-import { redrive, redriveUsage, rerun, rerunUsage } from './commands/manual';
-import { run, runUsage } from './commands/run';
-import { watchCommand, watchUsage } from './commands/watch';
+import { USAGE } from './usage';
 
 type Command = (args: string[], io: CliIo, home: string) => Promise<ExitCode>;
 
 interface CommandEntry {
-  run: Command;
+  /**
+   * Loaded on use, so `--help` and usage errors never pay for DuckDB or the AWS SDK (`require`: the CLI runs
+   * as CommonJS through tsx, whose hook resolves TypeScript for require, not for dynamic import).
+   */
+  load: () => Promise<Command>;
   usage: string;
   summary: string;
 }
 
-const COMMANDS: Record<string, CommandEntry> = {
-  run: { run, usage: runUsage, summary: 'land files (or a generated sample) and run the pipeline on them' },
+const COMMANDS: Record<keyof typeof USAGE, CommandEntry> = {
+  run: {
+    load: async () => (require('./commands/run') as typeof import('./commands/run')).run,
+    usage: USAGE.run,
+    summary: 'land files (or a generated sample) and run the pipeline on them',
+  },
   watch: {
-    run: watchCommand,
-    usage: watchUsage,
+    load: async () => (require('./commands/watch') as typeof import('./commands/watch')).watchCommand,
+    usage: USAGE.watch,
     summary: 'run the pipeline on every file dropped in the landing folder',
   },
-  invoke: { run: invoke, usage: invokeUsage, summary: 'run one Lambda handler with an event file' },
-  executions: { run: executions, usage: executionsUsage, summary: 'list executions, newest first' },
-  describe: { run: describe, usage: describeUsage, summary: 'an execution: input, status, every state' },
-  rerun: { run: rerun, usage: rerunUsage, summary: 'a new execution with the same input (<name>-rerun-<n>)' },
-  redrive: { run: redrive, usage: redriveUsage, summary: 'resume a failed execution from the state that failed' },
-  catalog: { run: catalog, usage: catalogUsage, summary: 'tables in the catalog, or one table' },
-  query: { run: query, usage: queryUsage, summary: 'Athena SQL over the catalog tables' },
-  generate: { run: (a, io) => generate(a, io), usage: generateUsage, summary: 'write realistic transactions CSV' },
+  invoke: {
+    load: async () => (require('./commands/invoke') as typeof import('./commands/invoke')).invoke,
+    usage: USAGE.invoke,
+    summary: 'run one Lambda handler with an event file',
+  },
+  executions: {
+    load: async () => (require('./commands/executions') as typeof import('./commands/executions')).executions,
+    usage: USAGE.executions,
+    summary: 'list executions, newest first',
+  },
+  describe: {
+    load: async () => (require('./commands/executions') as typeof import('./commands/executions')).describe,
+    usage: USAGE.describe,
+    summary: 'an execution: input, status, every state',
+  },
+  rerun: {
+    load: async () => (require('./commands/manual') as typeof import('./commands/manual')).rerun,
+    usage: USAGE.rerun,
+    summary: 'a new execution with the same input (<name>-rerun-<n>)',
+  },
+  redrive: {
+    load: async () => (require('./commands/manual') as typeof import('./commands/manual')).redrive,
+    usage: USAGE.redrive,
+    summary: 'resume a failed execution from the state that failed',
+  },
+  catalog: {
+    load: async () => (require('./commands/catalog-query') as typeof import('./commands/catalog-query')).catalog,
+    usage: USAGE.catalog,
+    summary: 'tables in the catalog, or one table',
+  },
+  query: {
+    load: async () => (require('./commands/catalog-query') as typeof import('./commands/catalog-query')).query,
+    usage: USAGE.query,
+    summary: 'Athena SQL over the catalog tables',
+  },
+  generate: {
+    load: async () => (require('./commands/generate') as typeof import('./commands/generate')).generate,
+    usage: USAGE.generate,
+    summary: 'write realistic transactions CSV',
+  },
 };
+
+function isCommand(name: string): name is keyof typeof USAGE {
+  return Object.hasOwn(COMMANDS, name);
+}
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -78,13 +116,13 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stdout.write(`${helpText()}\n`);
       return name === undefined && !help ? EXIT.usage : EXIT.ok;
     }
+    if (!isCommand(name)) throw new UsageError(`unknown command "${name}" (see: lakepipe --help)`);
     const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command "${name}" (see: lakepipe --help)`);
     if (help) {
       process.stdout.write(`usage: ${command.usage}\n`);
       return EXIT.ok;
     }
-    return await command.run(args, io, home);
+    return await (await command.load())(args, io, home);
   } catch (error) {
     const err = error as Error & { code?: string };
     if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {

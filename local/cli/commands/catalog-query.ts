@@ -2,10 +2,8 @@ import { parseArgs } from 'node:util';
 import type * as Athena from '@aws-sdk/client-athena';
 import type { AthenaPort } from '../../../functions/shared/ports';
 import { type CliIo, EXIT, type ExitCode, UsageError } from '../cli-io';
+import { USAGE } from '../usage';
 import { openTwin } from './run';
-
-export const catalogUsage = 'lakepipe catalog [TABLE] [--database DB] [--home DIR] [--json]';
-export const queryUsage = 'lakepipe query "SQL" [--database DB] [--max-rows N] [--home DIR] [--json]';
 
 export async function catalog(args: string[], io: CliIo, home: string): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
@@ -13,7 +11,7 @@ export async function catalog(args: string[], io: CliIo, home: string): Promise<
     allowPositionals: true,
     options: { database: { type: 'string' } },
   });
-  if (positionals.length > 1) throw new UsageError(`usage: ${catalogUsage}`);
+  if (positionals.length > 1) throw new UsageError(`usage: ${USAGE.catalog}`);
   const { twin } = await openTwin(home, io);
   const database = values.database ?? twin.plan.database;
   const [tableName] = positionals;
@@ -117,7 +115,7 @@ export async function query(args: string[], io: CliIo, home: string): Promise<Ex
     options: { database: { type: 'string' }, 'max-rows': { type: 'string' } },
   });
   const [sql] = positionals;
-  if (sql === undefined || positionals.length > 1 || sql.trim() === '') throw new UsageError(`usage: ${queryUsage}`);
+  if (sql === undefined || positionals.length > 1 || sql.trim() === '') throw new UsageError(`usage: ${USAGE.query}`);
   const maxRows = values['max-rows'] === undefined ? 1000 : Number(values['max-rows']);
   if (!Number.isInteger(maxRows) || maxRows < 1) throw new UsageError('--max-rows must be a whole number >= 1');
   const { twin } = await openTwin(home, io);

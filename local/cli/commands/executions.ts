@@ -3,9 +3,7 @@ import { ExecutionStore, summarizeStates } from '../../sfn/execution-store';
 import { Workspace } from '../../workspace';
 import { type CliIo, EXIT, type ExitCode, formatDuration, UsageError } from '../cli-io';
 import { oneLine } from '../progress';
-
-export const executionsUsage = 'lakepipe executions [--home DIR] [--json]';
-export const describeUsage = 'lakepipe describe <name> [--home DIR] [--json]';
+import { USAGE } from '../usage';
 
 /** Opens the execution store and marks executions whose process died as ABORTED first. */
 export async function openStore(home: string): Promise<ExecutionStore> {
@@ -31,7 +29,7 @@ export async function executions(args: string[], io: CliIo, home: string): Promi
 export async function describe(args: string[], io: CliIo, home: string): Promise<ExitCode> {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   const [name] = positionals;
-  if (name === undefined || positionals.length > 1) throw new UsageError(`usage: ${describeUsage}`);
+  if (name === undefined || positionals.length > 1) throw new UsageError(`usage: ${USAGE.describe}`);
   const store = await openStore(home);
   const record = await store.get(name);
   if (!record) throw new UsageError(`no execution named ${name} in ${home} (see: lakepipe executions)`);

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GenerateOptionsError, generateTransactionsFile } from '../../generate/transactions';
 import { type CliIo, EXIT, type ExitCode, parseNumberOption, UsageError } from '../cli-io';
-
-export const usage = 'lakepipe generate --rows N --out FILE [--seed S] [--dirty-rate R] [--customers N]';
+import { USAGE } from '../usage';
 
 export async function generate(args: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({
@@ -16,7 +15,7 @@ export async function generate(args: string[], io: CliIo): Promise<ExitCode> {
       'id-prefix': { type: 'string' },
     },
   });
-  if (values.rows === undefined || values.out === undefined) throw new UsageError(`usage: ${usage}`);
+  if (values.rows === undefined || values.out === undefined) throw new UsageError(`usage: ${USAGE.generate}`);
   const rows = parseNumberOption('rows', values.rows, 0);
   if (!Number.isInteger(rows)) throw new UsageError(`--rows must be a whole number, got "${values.rows}"`);
   const started = Date.now();

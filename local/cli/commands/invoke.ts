@@ -5,10 +5,8 @@ import { BUCKETS, FUNCTIONS, functionArn } from '../../twin/config';
 import { waitForExecutions } from '../../twin/pipeline-run';
 import { lambdaContext } from '../../twin/twin';
 import { type CliIo, EXIT, type ExitCode, UsageError } from '../cli-io';
+import { USAGE } from '../usage';
 import { openTwin, report } from './run';
-
-export const invokeUsage = `lakepipe invoke <function> --event FILE [--no-wait] [--home DIR] [--json]
-      functions: start-pipeline, ${Object.values(FUNCTIONS).join(', ')}`;
 
 /**
  * A captured S3-in-SQS event names the deployment's raw bucket; the twin has one raw bucket, so the
@@ -44,7 +42,7 @@ export async function invoke(args: string[], io: CliIo, home: string): Promise<E
   });
   const [fn] = positionals;
   if (fn === undefined || values.event === undefined || positionals.length > 1) {
-    throw new UsageError(`usage: ${invokeUsage}`);
+    throw new UsageError(`usage: ${USAGE.invoke}`);
   }
   const known = ['start-pipeline', ...Object.values(FUNCTIONS)];
   if (!known.includes(fn)) throw new UsageError(`unknown function "${fn}" (functions: ${known.join(', ')})`);

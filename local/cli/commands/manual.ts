@@ -4,11 +4,8 @@ import { sfnAdapter } from '../../../functions/shared/aws-ports';
 import { STATE_MACHINE } from '../../twin/config';
 import { type CliIo, EXIT, type ExitCode, UsageError } from '../cli-io';
 import { redriveExecution, rerunExecution } from '../manual-runs';
+import { USAGE } from '../usage';
 import { openTwin, report } from './run';
-
-export const rerunUsage = 'lakepipe rerun <name> [--aws --state-machine-arn ARN [--region R]] [--home DIR] [--json]';
-export const redriveUsage =
-  'lakepipe redrive <name> [--aws --state-machine-arn ARN [--region R]] [--home DIR] [--json]';
 
 const OPTIONS = {
   aws: { type: 'boolean' },
@@ -25,7 +22,7 @@ function consoleLink(executionArn: string): string {
 async function manual(kind: 'rerun' | 'redrive', args: string[], io: CliIo, home: string): Promise<ExitCode> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   const [name] = positionals;
-  const usage = kind === 'rerun' ? rerunUsage : redriveUsage;
+  const usage = kind === 'rerun' ? USAGE.rerun : USAGE.redrive;
   if (name === undefined || positionals.length > 1) throw new UsageError(`usage: ${usage}`);
 
   if (values.aws) {

@@ -11,8 +11,6 @@ import { createTwin, type Twin } from '../../twin/twin';
 import { type CliIo, EXIT, type ExitCode, parseNumberOption, UsageError } from '../cli-io';
 import { ProgressView } from '../progress';
 
-export const runUsage = 'lakepipe run [FILES...] [--dataset NAME] [--rows N] [--home DIR] [--json]';
-
 /** Opens the twin for a command, with live progress of every execution on stderr. */
 export async function openTwin(home: string, io: CliIo): Promise<{ twin: Twin; progress: ProgressView }> {
   const twin = await createTwin(defaultSettings(home));

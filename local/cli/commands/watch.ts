@@ -5,8 +5,6 @@ import { LandingWatcher } from '../../twin/watch';
 import { type CliIo, EXIT, type ExitCode, parseNumberOption } from '../cli-io';
 import { openTwin } from './run';
 
-export const watchUsage = 'lakepipe watch [--dir DIR] [--batch-window SECONDS] [--home DIR]';
-
 export async function watchCommand(args: string[], io: CliIo, home: string): Promise<ExitCode> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' }, 'batch-window': { type: 'string' } } });
   const batchWindowMs = parseNumberOption('batch-window', values['batch-window'], 5) * 1000;
