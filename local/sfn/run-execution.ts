@@ -88,22 +88,35 @@ function checkDefinition(definition: Definition): void {
   checkedDefinitions.add(text);
 }
 
-/** The engine's waitTimeOverrides / retryIntervalOverrides (milliseconds) for a time scale. */
+/** The engine's waitTimeOverrides (milliseconds) for a time scale. */
 export function timeOverrides(definition: Definition, timeScale: number) {
   const waitTimeOverrides: Record<string, number> = {};
-  const retryIntervalOverrides: Record<string, number[]> = {};
-  if (timeScale === 1) return { waitTimeOverrides, retryIntervalOverrides };
+  if (timeScale === 1) return { waitTimeOverrides };
   for (const { name, state } of walkStates(definition)) {
     if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
       waitTimeOverrides[name] = Math.round(state.Seconds * 1000 * timeScale);
     }
-    if (Array.isArray(state.Retry)) {
-      retryIntervalOverrides[name] = state.Retry.map((retrier: { IntervalSeconds?: number }) =>
-        Math.round((retrier.IntervalSeconds ?? 1) * 1000 * timeScale),
-      );
+  }
+  return { waitTimeOverrides };
+}
+
+/**
+ * The engine's own copy of the definition with every retrier's IntervalSeconds and MaxDelaySeconds multiplied
+ * by the time scale. Not the engine's retryIntervalOverrides: those replace a retrier's interval by one fixed
+ * value, which drops BackoffRate and MaxDelaySeconds and shrinks a retry budget of an hour (ConcurrentRuns:
+ * 60 s doubling to 600 s, 10 attempts) to seconds. Scaled this way, backoff and jitter behave as written.
+ */
+export function scaleRetriers(definition: Definition, timeScale: number): Definition {
+  const copy: Definition = JSON.parse(JSON.stringify(definition));
+  if (timeScale === 1) return copy;
+  for (const { state } of walkStates(copy)) {
+    if (!Array.isArray(state.Retry)) continue;
+    for (const retrier of state.Retry as { IntervalSeconds?: number; MaxDelaySeconds?: number }[]) {
+      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? 1) * timeScale;
+      if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds *= timeScale;
     }
   }
-  return { waitTimeOverrides, retryIntervalOverrides };
+  return copy;
 }
 
 /**
@@ -126,16 +139,16 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
     syncPollMs: options.syncPollMs,
     signal: stopPolling.signal,
   });
-  const { waitTimeOverrides, retryIntervalOverrides } = timeOverrides(options.definition, options.timeScale ?? 1);
+  const { waitTimeOverrides } = timeOverrides(options.definition, options.timeScale ?? 1);
 
-  // The engine gets its own copy, StartAt set for a redrive (JSON: structuredClone would make objects of
-  // another realm under jest, which the engine does not treat as plain objects).
-  const definition: Definition = JSON.parse(JSON.stringify(options.definition));
+  // The engine gets its own copy (retriers scaled, StartAt set for a redrive); a JSON copy, because
+  // structuredClone makes objects of another realm under jest, which the engine does not treat as plain objects.
+  const definition = scaleRetriers(options.definition, options.timeScale ?? 1);
   if (options.startAt !== undefined) definition.StartAt = options.startAt;
   const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
   const startDate = new Date();
   const execution = machine.run(options.input as never, {
-    overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+    overrides: { taskResourceLocalHandlers, waitTimeOverrides },
     context: {
       Execution: { Id: executionArn, Name: options.name, RedriveCount: options.redriveCount ?? 0 },
       StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },

@@ -3,9 +3,9 @@
 import type * as Athena from '@aws-sdk/client-athena';
 import type * as Glue from '@aws-sdk/client-glue';
 import { bindTasks, stepFunctionsErrorName, toStateJson } from '../../local/sfn/bind-tasks';
-import type { Definition } from '../../local/sfn/definition';
+import { type Definition, walkStates } from '../../local/sfn/definition';
 import { DefinitionError, UnboundTaskError } from '../../local/sfn/errors';
-import { type ExecutionEvent, runExecution, timeOverrides } from '../../local/sfn/run-execution';
+import { type ExecutionEvent, runExecution, scaleRetriers, timeOverrides } from '../../local/sfn/run-execution';
 import { fakePorts, loadPipeline, realLambdas, scripted } from './harness';
 
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:lakepipe-test-echo';
@@ -269,19 +269,25 @@ describe('runExecution', () => {
     });
   });
 
-  it('shortens Wait states and retry intervals by the time scale, without editing the definition', async () => {
+  it('shortens Wait states and retry intervals by the time scale, keeping backoff, without editing the definition', async () => {
     // Prepare
     const definition = await loadPipeline();
     const before = JSON.stringify(definition);
 
     // Act
     const overrides = timeOverrides(definition, 0.01);
+    const scaled = scaleRetriers(definition, 0.01);
 
     // Assess
     expect(overrides.waitTimeOverrides).toEqual({ WaitForCrawl: 300 });
-    expect(overrides.retryIntervalOverrides.RunJob).toEqual([600, 50]);
-    expect(overrides.retryIntervalOverrides.StartValidationQuery).toEqual([20]);
-    expect(timeOverrides(definition, 1)).toEqual({ waitTimeOverrides: {}, retryIntervalOverrides: {} });
+    const runJob = walkStates(scaled).find((s) => s.name === 'RunJob')?.state;
+    expect(runJob?.Retry).toEqual([
+      expect.objectContaining({ IntervalSeconds: 0.6, MaxDelaySeconds: 6, BackoffRate: 2, MaxAttempts: 10 }),
+      expect.objectContaining({ IntervalSeconds: 0.05, MaxDelaySeconds: 1.2, BackoffRate: 2, MaxAttempts: 5 }),
+    ]);
+    const query = walkStates(scaled).find((s) => s.name === 'StartValidationQuery')?.state;
+    expect(query?.Retry).toEqual([expect.objectContaining({ IntervalSeconds: 0.02, MaxDelaySeconds: 0.6 })]);
+    expect(timeOverrides(definition, 1)).toEqual({ waitTimeOverrides: {} });
     expect(JSON.stringify(definition)).toBe(before);
   });
 
