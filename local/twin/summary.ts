@@ -142,12 +142,13 @@ export function formatSummary(s: RunSummary): string[] {
   }
   for (const v of s.validations) {
     const details = Object.entries(v.details)
+      .filter(([, val]) => val !== null && val !== undefined)
       .map(([k, val]) => `${k}=${val}`)
       .join(' ');
     lines.push(`  ${v.passed ? '✓' : '✗'} validation ${v.name}${details ? `: ${details}` : ''}`);
   }
   const stages = foldStages(s.stages)
-    .filter((st) => st.durationMs >= 1)
+    .filter((st) => st.durationMs >= 5)
     .map((st) => `${st.state}${st.count > 1 ? ` x${st.count}` : ''} ${(st.durationMs / 1000).toFixed(2)} s`);
   if (stages.length) lines.push(`  stages: ${stages.join(', ')}`);
   if (s.notificationFile) lines.push(`  notification: ${s.notificationSubject ?? ''}\n    ${s.notificationFile}`);
