@@ -24,7 +24,7 @@ const { values } = parseArgs({
     files: { type: 'string', default: '4' },
     manifest: { type: 'string', default: 'bench' },
     steps: { type: 'string', default: 'auto' },
-    source: { type: 'string', default: 'view' },
+    source: { type: 'string', default: 'table' },
     home: { type: 'string', default: path.join(REPO, 'bench/out/job') },
   },
 });
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     memoryLimit: '4GB',
     runner: {
       stepsAs: values.steps === 'view' ? 'view' : values.steps === 'table' ? 'table' : 'auto',
-      materializeSource: values.source === 'table',
+      materializeSource: values.source !== 'view',
     },
   });
   jobs.registerJob({
