@@ -372,14 +372,14 @@ async function planStepKinds(
     for (const step of manifest.steps) kinds.set(step.name, mode === 'view' ? 'VIEW' : 'TABLE');
     return kinds;
   }
-  const refs = new Map<string, Set<string>>();
+  const refs = new Map<string, Map<string, number>>();
   for (const step of manifest.steps) {
-    const found = await tableRefs(db, step.sql);
+    const found = await tableRefCounts(db, step.sql);
     if (!found) {
       for (const s of manifest.steps) kinds.set(s.name, 'TABLE');
       return kinds;
     }
-    refs.set(step.name, new Set(found.map((r) => r.table)));
+    refs.set(step.name, found);
   }
   // Each output table's view is redefined (to include this run's rows) right after its step's outputs are staged.
   const stepIndex = new Map(manifest.steps.map((s, i) => [s.name, i]));
@@ -388,16 +388,44 @@ async function planStepKinds(
     lastWrite.set(o.table, Math.max(lastWrite.get(o.table) ?? -1, stepIndex.get(o.step) ?? Infinity));
   }
   manifest.steps.forEach((step, i) => {
+    // Every reference counts: a view named twice in one query is computed twice (segmented reads
+    // customer_metrics twice: as a view, 10M rows aggregated twice, ~0.6 s more than a copy).
     const readers =
-      manifest.steps.slice(i + 1).filter((later) => refs.get(later.name)?.has(step.name)).length +
+      manifest.steps.slice(i + 1).reduce((n, later) => n + (refs.get(later.name)?.get(step.name) ?? 0), 0) +
       manifest.outputs.filter((o) => o.step === step.name).length;
     // A view over an output table that this or a later step writes would see rows this run writes later; as a table
     // it keeps its snapshot (so views that read it are stable too). An output table written by an earlier step is
     // final for the run: a view over it is safe, and saves a copy (transaction_metrics: 10M rows, ~5 s).
-    const readsChangingOutput = [...(refs.get(step.name) ?? [])].some((name) => (lastWrite.get(name) ?? -1) >= i);
+    const readsChangingOutput = [...(refs.get(step.name)?.keys() ?? [])].some(
+      (name) => (lastWrite.get(name) ?? -1) >= i,
+    );
     kinds.set(step.name, readsChangingOutput || readers > 1 ? 'TABLE' : 'VIEW');
   });
   return kinds;
+}
+
+/** How often a step's SQL names each table (lower case); undefined when DuckDB cannot parse it. */
+async function tableRefCounts(db: DuckDb, sql: string): Promise<Map<string, number> | undefined> {
+  let ast: { error?: boolean; statements?: unknown };
+  try {
+    const rows = await db.queryJson<{ ast: string }>('SELECT json_serialize_sql($1::VARCHAR) AS ast', [sql]);
+    ast = JSON.parse(rows[0]?.ast ?? '{}') as typeof ast;
+  } catch {
+    return undefined;
+  }
+  if (ast.error !== false) return undefined;
+  const counts = new Map<string, number>();
+  const walk = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record.type === 'BASE_TABLE' && typeof record.table_name === 'string') {
+      const name = record.table_name.toLowerCase();
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    for (const value of Object.values(record)) walk(value);
+  };
+  walk(ast.statements);
+  return counts;
 }
 
 /** Tables of `database` that some step names; undefined when a step is beyond DuckDB's parser. */
