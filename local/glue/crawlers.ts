@@ -3,13 +3,12 @@
 // The full result of the last crawl (files read, unreadable files with their keys and reasons, schema changes)
 // is a side method, `getLastCrawlReport`, and a JSON file `<home>/crawlers/<name>.last-crawl.json`.
 
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { DuckDb } from '../duckdb';
 import { parseS3Uri, pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
-import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
+import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 import { catalogName, GlueServiceError, type LocalGlueCatalog } from './catalog';
 import { analyseFile, type CsvDialect, type FileAnalysis, type FileFormat, type InferredColumn } from './crawl-analyze';
 import { isSameGlueType } from './glue-types';
@@ -402,14 +401,7 @@ export class LocalCrawlers {
       const exclusions = (target.Exclusions ?? []).map(globToRegExp);
       const targetName = prefix.replace(/\/+$/, '').split('/').at(-1) || bucket;
       const walk = async (dir: string, segments: string[]) => {
-        let entries: Dirent[];
-        try {
-          entries = await readdir(dir, { withFileTypes: true });
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT' || code === 'ENOTDIR') return;
-          throw error;
-        }
+        const entries = await readdirIfExists(dir);
         for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
           // Hidden and marker files (`_SUCCESS`, `.crc`, temp files of atomic writes) are not data.
           if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;

@@ -1,8 +1,8 @@
 // Data files under an output table's location, with what bookmarks compare (size, mtime).
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToS3Uri } from '../s3/s3-paths';
-import type { Workspace } from '../workspace';
+import { readdirIfExists, type Workspace } from '../workspace';
 import type { SourceFile } from './job-bookmarks';
 
 /** Hadoop and Spark skip files and folders whose name starts with `_` or `.` (markers, temp files). */
@@ -14,14 +14,7 @@ function hidden(name: string): boolean {
 export async function listDataFiles(workspace: Workspace, dir: string): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
   async function walk(current: string): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(current, { withFileTypes: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      throw error;
-    }
+    const entries = await readdirIfExists(current);
     for (const entry of entries) {
       if (hidden(entry.name)) continue;
       const full = path.join(current, entry.name);

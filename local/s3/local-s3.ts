@@ -3,12 +3,12 @@
 // hand are still listed correctly (their MD5 is computed on first use).
 
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, type Dirent } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as S3 from '@aws-sdk/client-s3';
 import type { ObjectBody, S3Port } from '../../functions/shared/ports';
-import { readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
+import { readdirIfExists, readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
 import { bucketPath, objectPath, S3ServiceError, validateBucket, validateKey } from './s3-paths';
 
 export { parseS3Uri, pathToS3Uri, S3ServiceError, s3UriToPath } from './s3-paths';
@@ -331,14 +331,7 @@ export class LocalS3 implements S3Port {
     const start = path.join(root, ...segments);
     const found: ListedObject[] = [];
     const walk = async (dir: string, keyPrefix: string) => {
-      let entries: Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return;
-        throw error;
-      }
+      const entries = await readdirIfExists(dir);
       for (const entry of entries) {
         if (TEMP_FILE.test(entry.name)) continue;
         const key = `${keyPrefix}${entry.name}`;
