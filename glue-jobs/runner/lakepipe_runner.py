@@ -12,7 +12,7 @@ optional --<argument> per manifest parameter (e.g. --as_of). The manifest is rea
 shipped with --extra-files, because its step files must travel with it and S3 keeps them together.
 
 Atomicity: no output is written until every step has succeeded. Each step result is materialised
-(localCheckpoint), and a step that reads an output table sees it through a temporary view that already
+(localCheckpoint) unless the manifest marks it `materialize: false`, and a step that reads an output table sees it through a temporary view that already
 includes this run's rows; the writes and the bookmark commit happen at the end, so a failed step leaves no
 new data in the catalog and does not move the bookmark.
 
@@ -251,7 +251,10 @@ def validate_manifest(raw):
             problems.append("step name %s is reserved" % step["name"])
         if step["name"] in [s["name"] for s in steps]:
             problems.append("step %s is declared twice" % step["name"])
-        steps.append({"name": step["name"], "sql": sql})
+        materialize = step.get("materialize", True)
+        if not isinstance(materialize, bool):
+            problems.append("step %s: materialize must be true or false" % step["name"])
+        steps.append({"name": step["name"], "sql": sql, "materialize": materialize is not False})
     if not steps:
         problems.append("at least one step is required")
 
@@ -502,8 +505,11 @@ def main(argv):
 
     staged = []
     for step in manifest["steps"]:
-        # Materialised once: later steps and writes must not recompute a step against changed tables.
-        result = spark.sql(step["text"]).localCheckpoint(eager=True)
+        # Materialised once: later steps and writes must not recompute a step against changed tables. A step the
+        # manifest marks materialize: false reads only materialised steps and is cheaper to recompute than to store.
+        result = spark.sql(step["text"])
+        if step["materialize"]:
+            result = result.localCheckpoint(eager=True)
         result.createOrReplaceTempView(step["name"])
         for out in [o for o in manifest["outputs"] if o["step"] == step["name"]]:
             rows = result.select([F.col("`%s`" % c["name"]).cast(c["type"]).alias(c["name"]) for c in out["columns"]])

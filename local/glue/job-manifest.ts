@@ -84,7 +84,16 @@ const manifestSchema = z.strictObject({
   description: z.string().optional(),
   source: z.strictObject({ bookmark: z.boolean().default(false) }),
   parameters: z.record(identifier, parameterSchema).default({}),
-  steps: z.array(z.strictObject({ name: identifier, sql: z.string().min(1) })).min(1),
+  steps: z
+    .array(
+      z.strictObject({
+        name: identifier,
+        sql: z.string().min(1),
+        /** Store the step's rows once (true), or let every reader recompute it (false); absent: the runner decides. */
+        materialize: z.boolean().optional(),
+      }),
+    )
+    .min(1),
   outputs: z.array(outputSchema).default([]),
 });
 
@@ -96,6 +105,8 @@ export interface ManifestStep {
   /** Path as written in the manifest, relative to its folder. */
   file: string;
   sql: string;
+  /** The manifest's `materialize` hint; undefined lets the runner decide. */
+  materialize?: boolean;
 }
 
 export interface JobManifest {
@@ -166,7 +177,12 @@ export async function loadManifest(file: string): Promise<JobManifest> {
       throw new ManifestError(`step "${step.name}": cannot read ${step.sql}`, file, { cause: error });
     }
     // One SELECT per file; a trailing semicolon is tolerated because editors and Spark accept it.
-    steps.push({ name: step.name, file: step.sql, sql: sql.trim().replace(/;\s*$/, '') });
+    steps.push({
+      name: step.name,
+      file: step.sql,
+      sql: sql.trim().replace(/;\s*$/, ''),
+      ...(step.materialize === undefined ? {} : { materialize: step.materialize }),
+    });
   }
   return {
     file,

@@ -19,7 +19,7 @@ import {
   stageOutput,
   tableLocation,
 } from './job-output';
-import { buildTableScan, listTableFiles } from './table-scan';
+import { buildTableScan, isQuotedNewlineError, listTableFiles } from './table-scan';
 
 export class JobRunError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -45,16 +45,18 @@ export interface JobRunRequest {
   /** Spark-compat macro file; a missing file is tolerated (see loadShims). */
   shimsFile?: string;
   /**
-   * Read the source once into a Parquet file that the steps read (default true), rather than a view that every
-   * reference re-reads. Measured on 10M rows: customer-analytics reads it three times, and a quoted (OpenCSVSerde)
-   * CSV is parsed single-threaded; false keeps the view plus a count(*) pass for rowsRead.
+   * Whether the source is read once into a file that the steps read, rather than a view that every reference
+   * re-reads. `auto` (default): a copy when the steps name `source` more than once (or cannot be parsed), a view
+   * when one step reads it, as every step should that parses raw rows once. With a view, rowsRead costs one
+   * count(*) pass over the source (10M CSV rows: ~0.7 s) instead of a copy (~3 s).
    */
-  materializeSource?: boolean;
+  materializeSource?: 'auto' | boolean;
   /**
-   * How steps are defined. `auto` (default): a temp TABLE when the step reads an output table that this or a
-   * later step writes (it keeps the snapshot it was computed on after the run writes that table) or is read more than once (measured on
-   * 10M rows read twice: 51 s of CPU materialised against 59 s recomputed); a lazy VIEW otherwise (read once:
-   * same result, no copy). `table` / `view` force one kind.
+   * How steps are defined. `auto` (default): the manifest's `materialize` hint where a step has one; otherwise a
+   * temp TABLE when the step reads an output table that this or a later step writes (it keeps the snapshot it
+   * was computed on after the run writes that table) or is read more than once (measured on 10M rows read
+   * twice: 51 s of CPU materialised against 59 s recomputed); a lazy VIEW otherwise (read once: same result, no
+   * copy). `table` / `view` force one kind.
    */
   stepsAs?: 'auto' | 'table' | 'view';
 }
@@ -78,6 +80,13 @@ export interface JobRunStats {
   stepMillis: Record<string, number>;
   /** False when the Spark-compat file was not there to load. */
   shimsLoaded: boolean;
+  /**
+   * False when a quoted CSV source had a quoted newline, so the run was done again with DuckDB's single-threaded
+   * CSV scanner (see table-scan.ts).
+   */
+  sourceReadInParallel: boolean;
+  /** What the run stored once rather than recomputed per reader: `source` when it was copied, and step names. */
+  materialized: string[];
 }
 
 const PARAM_TYPES: Record<ManifestParameter['type'], string> = {
@@ -142,8 +151,21 @@ export function messageOf(error: unknown): string {
   return String(error);
 }
 
-/** Runs the manifest; resolves with the run's counts after commit, rejects (with nothing committed) on failure. */
+/**
+ * Runs the manifest; resolves with the run's counts after commit, rejects (with nothing committed) on failure.
+ * The source is read with DuckDB's parallel CSV scanner; when that gives up on a quoted newline the run starts
+ * over with the single-threaded one (nothing was committed by the first attempt).
+ */
 export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
+  try {
+    return await runOnce(req, true);
+  } catch (error) {
+    if (req.signal?.aborted || !isQuotedNewlineError(error)) throw error;
+    return runOnce(req, false);
+  }
+}
+
+async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<JobRunStats> {
   const { workspace, catalog, manifest, args, runId } = req;
   const database = identifierArg(args, 'database');
   const sourceTable = identifierArg(args, 'source_table');
@@ -157,6 +179,8 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
     outputs: [],
     stepMillis: {},
     shimsLoaded: false,
+    sourceReadInParallel: parallelSource,
+    materialized: [],
   };
 
   // Output tables exist before any step runs, so a step may read one (e.g. drop already-loaded ids) on run one.
@@ -198,25 +222,32 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
               partitions: sourcePartitions,
               files: files.map((f) => f.uri),
               sourceFile: true,
+              parallel: parallelSource,
             })
           ).sql;
-    // The source is read once, into a file the steps read instead (checked reads it three times), and the copy
-    // counts the rows read. See JobRunRequest.materializeSource for the numbers.
+    const plan = await planStepKinds(db, manifest, req.stepsAs ?? 'auto');
+    const kinds = plan.kinds;
+    // Read more than once, the source is read once into a file the steps read instead, and the copy counts the
+    // rows read. See JobRunRequest.materializeSource for the numbers.
+    const copySource = req.materializeSource ?? 'auto';
     const copied =
-      req.materializeSource === false
+      copySource === false || (copySource === 'auto' && plan.sourceReads !== undefined && plan.sourceReads <= 1)
         ? undefined
         : await materializeStep(db, 'source', `SELECT * FROM (${sourceSelect}) AS t`, path.join(runDir, 'steps'));
     if (copied === undefined) await db.run(`CREATE TEMP VIEW source AS ${sourceSelect}`);
+    else stats.materialized.push('source');
     await defineJobArgs(db, manifest, args, req.startedOn);
 
-    const kinds = await planStepKinds(db, manifest, req.stepsAs ?? 'auto');
     for (const step of manifest.steps) {
       const stepKind = kinds.get(step.name) ?? 'TABLE';
       throwIfAborted(req.signal);
       const started = Date.now();
       try {
         if (stepKind === 'VIEW') await db.run(`CREATE TEMP VIEW ${sqlIdentifier(step.name)} AS ${step.sql}`);
-        else await materializeStep(db, step.name, step.sql, path.join(runDir, 'steps'));
+        else {
+          await materializeStep(db, step.name, step.sql, path.join(runDir, 'steps'));
+          stats.materialized.push(step.name);
+        }
         for (const output of manifest.outputs.filter((o) => o.step === step.name)) {
           const location = locations.get(output.table) ?? '';
           const out = await stageOutput(db, output, step.name, location, path.join(runDir, 'out', output.table), runId);
@@ -269,9 +300,10 @@ const PARQUET_SAFE_TYPE =
 
 /**
  * A step that must be computed once becomes a Parquet file in the run's folder and a view over it, rather than a
- * temp table: an in-memory copy of a wide 10M-row step takes ~1.5 GB and spills past memory_limit, while the file
- * (dictionaries, snappy) is ~10x smaller, is written in parallel and is read back column by column. Measured on
- * 10M rows, `checked`: 19.2 s as a temp table, 17.3 s as a file, and the steps that read it 2.5 s faster.
+ * temp table: an in-memory copy of a wide 10M-row step takes ~1.7 GB and spills past memory_limit, while the file
+ * is written in parallel and read back column by column. Measured on 10M rows, `checked`: 19.2 s as a temp table,
+ * 17.3 s as a file, and the steps that read it 2.5 s faster. The file is uncompressed: it lives for one run,
+ * and snappy made a 10M-row, 8-column copy 2.5 s instead of 1.9 s (reading it back costs the same).
  * Steps with other column types (nested, intervals, time zones, ...) stay temp tables.
  */
 async function materializeStep(db: DuckDb, name: string, sql: string, dir: string): Promise<number> {
@@ -284,7 +316,7 @@ async function materializeStep(db: DuckDb, name: string, sql: string, dir: strin
   const file = path.join(dir, `${name}.parquet`);
   // A newline before the `)`: a step may end in a `--` comment.
   const reader = await db.connection.runAndReadAll(
-    `COPY (${sql}\n) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy)`,
+    `COPY (${sql}\n) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`,
   );
   await db.run(`CREATE TEMP VIEW ${sqlIdentifier(name)} AS SELECT * FROM read_parquet(${sqlString(escapeGlob(file))})`);
   return Number(reader.getRowsJson()[0]?.[0] ?? 0);
@@ -361,25 +393,36 @@ async function defineCatalogViews(
   }
 }
 
-/** TABLE or VIEW per step (see JobRunRequest.stepsAs); every step a TABLE when DuckDB cannot parse one. */
-async function planStepKinds(
-  db: DuckDb,
-  manifest: JobManifest,
-  mode: 'auto' | 'table' | 'view',
-): Promise<Map<string, 'TABLE' | 'VIEW'>> {
+interface StepPlan {
+  kinds: Map<string, 'TABLE' | 'VIEW'>;
+  /** How often the steps name `source`; undefined when a step is beyond DuckDB's parser. */
+  sourceReads?: number;
+}
+
+/**
+ * TABLE or VIEW per step (see JobRunRequest.stepsAs); every step a TABLE when DuckDB cannot parse one. A step the
+ * manifest marks `materialize: false` that reads an output table this or a later step writes is refused: as a
+ * view it would see rows the run writes after it.
+ */
+async function planStepKinds(db: DuckDb, manifest: JobManifest, mode: 'auto' | 'table' | 'view'): Promise<StepPlan> {
   const kinds = new Map<string, 'TABLE' | 'VIEW'>();
-  if (mode !== 'auto') {
-    for (const step of manifest.steps) kinds.set(step.name, mode === 'view' ? 'VIEW' : 'TABLE');
-    return kinds;
-  }
   const refs = new Map<string, Map<string, number>>();
+  let parsed = true;
   for (const step of manifest.steps) {
     const found = await tableRefCounts(db, step.sql);
-    if (!found) {
-      for (const s of manifest.steps) kinds.set(s.name, 'TABLE');
-      return kinds;
-    }
-    refs.set(step.name, found);
+    if (!found) parsed = false;
+    else refs.set(step.name, found);
+  }
+  const sourceReads = parsed
+    ? manifest.steps.reduce((n, step) => n + (refs.get(step.name)?.get('source') ?? 0), 0)
+    : undefined;
+  if (mode !== 'auto') {
+    for (const step of manifest.steps) kinds.set(step.name, mode === 'view' ? 'VIEW' : 'TABLE');
+    return { kinds, sourceReads };
+  }
+  if (!parsed) {
+    for (const s of manifest.steps) kinds.set(s.name, 'TABLE');
+    return { kinds, sourceReads };
   }
   // Each output table's view is redefined (to include this run's rows) right after its step's outputs are staged.
   const stepIndex = new Map(manifest.steps.map((s, i) => [s.name, i]));
@@ -399,9 +442,15 @@ async function planStepKinds(
     const readsChangingOutput = [...(refs.get(step.name)?.keys() ?? [])].some(
       (name) => (lastWrite.get(name) ?? -1) >= i,
     );
-    kinds.set(step.name, readsChangingOutput || readers > 1 ? 'TABLE' : 'VIEW');
+    if (step.materialize === false && readsChangingOutput) {
+      throw new JobRunError(
+        `step ${step.name} (${step.file}) is marked materialize: false but reads an output table that this run ` +
+          'writes at or after it; as a view it would see those rows',
+      );
+    }
+    kinds.set(step.name, (step.materialize ?? (readsChangingOutput || readers > 1)) ? 'TABLE' : 'VIEW');
   });
-  return kinds;
+  return { kinds, sourceReads };
 }
 
 /** How often a step's SQL names each table (lower case); undefined when DuckDB cannot parse it. */

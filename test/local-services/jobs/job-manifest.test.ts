@@ -55,11 +55,29 @@ describe('loadManifest', () => {
     expect(m.outputs[0]?.compression).toBe('snappy');
   });
 
+  it("keeps a step's materialize hint", async () => {
+    // Prepare
+    const file = await manifestIn(
+      `name: t\nsource: { bookmark: false }\nsteps:\n  - { name: s1, sql: steps/s1.sql, materialize: false }\n${GOOD_OUTPUT}`,
+    );
+
+    // Act
+    const m = await loadManifest(file);
+
+    // Assess
+    expect(m.steps[0]?.materialize).toBe(false);
+  });
+
   it.each([
     ['a step name that is not an identifier', 'steps:\n  - { name: "s1; DROP", sql: steps/s1.sql }', /steps\.0\.name/],
     ['a reserved step name', 'steps:\n  - { name: source, sql: steps/s1.sql }', /reserved/],
     ['a step file outside the job folder', 'steps:\n  - { name: s1, sql: ../../etc/passwd }', /leaves the job folder/],
     ['a missing step file', 'steps:\n  - { name: s1, sql: steps/nope.sql }', /cannot read steps\/nope\.sql/],
+    [
+      'a materialize hint that is not a boolean',
+      'steps:\n  - { name: s1, sql: steps/s1.sql, materialize: no }',
+      /steps\.0\.materialize/,
+    ],
   ])('rejects %s', async (_, steps, message) => {
     // Prepare
     const file = await manifestIn(`name: t\nsource: { bookmark: false }\n${steps}\n`);
