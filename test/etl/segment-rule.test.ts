@@ -1,4 +1,4 @@
-// The segment rule of steps/07-segmented.sql on crafted customer metrics, so every precedence case shows:
+// The segment rule of steps/10-segmented.sql on crafted customer metrics, so every precedence case shows:
 // champion (R F M) > loyal_customer (R F) > big_spender (M, also with F or R alone) > frequent_buyer (F) > regular.
 import type { DuckDb } from '../../local/duckdb';
 import { SPARK_COMPAT_SQL } from '../../local/sql/load-shims';
@@ -35,7 +35,7 @@ it('applies the documented precedence with percentile thresholds', async () => {
   );
   // Act
   const rows = await db.queryJson(
-    `SELECT customer_id, segment, monetary_p80, frequency_p80, recency_p20 FROM (${await readStepSql('steps/07-segmented.sql')})
+    `SELECT customer_id, segment, monetary_p80, frequency_p80, recency_p20 FROM (${await readStepSql('steps/10-segmented.sql')})
      ORDER BY customer_id`,
   );
   // Assess

@@ -11,8 +11,11 @@ import { JOB_DIR, type Manifest, readStepSql, renderValidation, SAMPLE_RUN_ID, V
 const MANIFEST = parse(readFileSync(path.join(JOB_DIR, 'job.yml'), 'utf8')) as Manifest;
 
 describe('job steps parse as Spark SQL', () => {
-  it('the manifest names the seven steps', () => {
+  it('the manifest names the ten steps', () => {
     expect(MANIFEST.steps.map((s) => s.name)).toEqual([
+      'parsed',
+      'repeated_ids',
+      'loaded_ids',
       'checked',
       'audit',
       'rejected',

@@ -47,7 +47,8 @@ class YamlSubsetTest(unittest.TestCase):
         self.assertEqual(parsed["name"], "customer-analytics")
         self.assertIs(parsed["source"]["bookmark"], True)
         self.assertEqual(parsed["parameters"]["as_of"], {"argument": "as_of", "type": "date", "default": "run_date"})
-        self.assertEqual(parsed["steps"][0], {"name": "checked", "sql": "steps/01-checked.sql"})
+        self.assertEqual(parsed["steps"][0], {"name": "parsed", "sql": "steps/01-parsed.sql", "materialize": True})
+        self.assertEqual(parsed["steps"][3], {"name": "checked", "sql": "steps/04-checked.sql", "materialize": False})
         enriched = [o for o in parsed["outputs"] if o["table"] == "transactions_enriched"][0]
         self.assertEqual(enriched["partitionKeys"], ["year", "month"])
         self.assertEqual(enriched["columns"][2], {"name": "transaction_amount", "type": "decimal(18,2)"})
@@ -105,7 +106,9 @@ class ValidateManifestTest(unittest.TestCase):
         # Act
         manifest = r.validate_manifest(raw)
         # Assess
-        self.assertEqual(len(manifest["steps"]), 7)
+        self.assertEqual(len(manifest["steps"]), 10)
+        # The hint: `checked` is recomputed by its readers, every other step is stored (localCheckpoint).
+        self.assertEqual([s["name"] for s in manifest["steps"] if not s["materialize"]], ["checked"])
         self.assertEqual(
             [o["table"] for o in manifest["outputs"]],
             ["ingest_audit", "rejected_transactions", "transactions_enriched", "customer_transaction_metrics", "customer_segments"],
@@ -124,6 +127,7 @@ class ValidateManifestTest(unittest.TestCase):
                 outputs=[dict(bad_output, columns=[{"name": "id", "type": "map<string,int>"}, {"name": "year", "type": "int"}])]
             ),
             "bad mode": minimal(outputs=[dict(bad_output, mode="merge")]),
+            "materialize not a boolean": minimal(steps=[{"name": "a", "sql": "a.sql", "materialize": "no"}]),
             "path with dots": minimal(outputs=[dict(bad_output, path="../t/")]),
             "table named like a step": minimal(outputs=[dict(bad_output, table="a")]),
             "bad parameter type": minimal(parameters={"x": {"argument": "x", "type": "json"}}),

@@ -54,7 +54,7 @@ describe('failure paths', () => {
     const dir = await tempDir();
     const broken = path.join(dir, 'job');
     await cp(path.join(REPO_ROOT, 'glue-jobs', 'customer-analytics'), broken, { recursive: true });
-    const step = path.join(broken, 'steps', '04-enriched.sql');
+    const step = path.join(broken, 'steps', '07-enriched.sql');
     await writeFile(step, `${(await readFile(step, 'utf8')).replace(/SELECT/, 'SELECT no_such_column,')}`);
     const file = await generated(dir, 'tx.csv', { rows: 200, seed: 6, idPrefix: 'J-' });
     const home = await tempDir();

@@ -62,7 +62,7 @@ export interface ExpectedLoad {
 /**
  * The job's rules, written independently: a row is valid with a customer id, a positive numeric amount and a
  * real ISO date; among valid rows sharing a transaction id the one kept is the first by (file, date, amount),
- * as the job's 02-checked.sql documents.
+ * as the job's 04-checked.sql documents.
  */
 export function expectedLoad(files: string[]): ExpectedLoad {
   const kept = new Map<string, { file: number; date: string; cents: number; customer: string }>();
