@@ -1,10 +1,11 @@
 // The DuckDB runner's plan for a run: which steps it stores and which it recomputes (the manifest's `materialize`
 // hint, the reader count), whether it copies the source, and how it reads a quoted CSV source (DuckDB's parallel
 // scanner, again single-threaded when a file has a quoted newline). Real files, real DuckDB.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { withDuckDb } from '../../../local/duckdb';
-import { type JobWorld, jobWorld } from './job-world';
+import { CURATED, FIXTURES, type JobWorld, jobWorld } from './job-world';
 
 async function readOutput(dir: string, columns: string): Promise<Record<string, unknown>[]> {
   return withDuckDb((db) => db.queryJson(`SELECT ${columns} FROM read_parquet('${dir}/**/*.parquet') ORDER BY ALL`));
@@ -60,6 +61,59 @@ describe('job runner: what a run stores', () => {
     expect(stats?.rowsRead).toBe(3);
     const dir = world.workspace.dir('buckets', 'lake-curated', 'above_average');
     expect(await readOutput(dir, 'order_id')).toEqual([{ order_id: '2' }, { order_id: '3' }]);
+  });
+
+  it("lets an output that holds a step whole stand in for its copy; later steps see the step's own types", async () => {
+    // Prepare: two orders in 2024 (one customer name with characters Hive escapes), one in 2025, one undated.
+    const world = await jobWorld();
+    world.register('stand-in', 'stand-in');
+    await world.putRaw('a.csv', [
+      '1,a b/c=1%,10.50,2024-01-15',
+      '2,bob,20.00,2024-03-20',
+      '3,carol,5.25,2025-02-01',
+      '4,dave,1.00,',
+    ]);
+
+    // Act
+    const { done, stats } = await run(world, 'stand-in');
+
+    // Assess
+    expect(done.ErrorMessage).toBeUndefined();
+    expect(done.JobRunState).toBe('SUCCEEDED');
+    expect(stats?.materialized).toEqual(['typed (as typed_orders)']);
+    const curated = world.workspace.dir('buckets', 'lake-curated');
+    expect(await readOutput(path.join(curated, 'orders_per_year'), 'year, orders, total, year_type')).toEqual([
+      { year: 2024, orders: '2', total: '30.50', year_type: 'BIGINT' },
+      { year: 2025, orders: '1', total: '5.25', year_type: 'BIGINT' },
+      { year: null, orders: '1', total: '1.00', year_type: 'BIGINT' },
+    ]);
+  });
+
+  it('stores the step itself when its output would not give it back unchanged', async () => {
+    // Prepare: the same job, but typed_orders keeps amounts as float, which loses the decimal.
+    const dir = await mkdtemp(path.join(tmpdir(), 'lakepipe-stand-in-'));
+    await cp(path.join(FIXTURES, 'stand-in'), dir, { recursive: true });
+    const yml = path.join(dir, 'job.yml');
+    await writeFile(
+      yml,
+      (await readFile(yml, 'utf8')).replace('{ name: amount, type: "decimal(10,2)" }', '{ name: amount, type: float }'),
+    );
+    const world = await jobWorld();
+    world.jobs.registerJob({
+      Name: 'lossy',
+      manifestPath: yml,
+      DefaultArguments: { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' },
+    });
+    await world.putRaw('a.csv', ['1,alice,10.10,2024-01-15', '2,bob,20.20,2024-03-20']);
+
+    // Act
+    const { done, stats } = await run(world, 'lossy');
+
+    // Assess: per_year sums the exact decimals of the stored step, not floats read back from the output.
+    expect(done.JobRunState).toBe('SUCCEEDED');
+    expect(stats?.materialized).toEqual(['typed']);
+    const curated = world.workspace.dir('buckets', 'lake-curated', 'orders_per_year');
+    expect(await readOutput(curated, 'year, total')).toEqual([{ year: 2024, total: '30.30' }]);
   });
 
   it('refuses materialize: false on a step that reads an output table this run writes later', async () => {
