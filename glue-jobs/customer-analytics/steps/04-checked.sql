@@ -3,7 +3,7 @@
 -- first (by source_file, date, amount, then customer and pass-through columns as text); NULL when it is loaded.
 --
 -- Cheap to compute from the stored `parsed`, costly to store (10M rows, 14 columns: ~2.5 s to write), so the
--- manifest marks it `materialize: false` and its three readers each compute it. Rows split on their id: rows of
+-- manifest marks it `materialize: false` and its two readers each compute it. Rows split on their id: rows of
 -- ids in repeated_ids are ranked (a window over those few), every other row streams through with rank 1.
 WITH ranked AS (
   SELECT p.*, 1 AS id_rank
