@@ -187,13 +187,16 @@ function listLiteral(paths: string[]): string {
   return `[${paths.map((p) => sqlString(escapeGlob(p))).join(', ')}]`;
 }
 
-function csvReader(
-  table: Glue.Table,
-  files: string[],
-  columns: Glue.Column[],
-  sameHeader: boolean,
-  parallel: boolean,
-): string {
+interface ReaderOptions {
+  /** The catalog's columns (CSV without a header is read by position into them). */
+  columns: Glue.Column[];
+  /** Every file starts with the same header line (CSV; else read by column name). */
+  sameHeader: boolean;
+  /** See TableScanOptions.parallel. */
+  parallel: boolean;
+}
+
+function csvReader(table: Glue.Table, files: string[], { columns, sameHeader, parallel }: ReaderOptions): string {
   const serde = table.StorageDescriptor?.SerdeInfo;
   const params = { ...(serde?.Parameters ?? {}) };
   const isOpenCsv = (serde?.SerializationLibrary ?? '').includes('OpenCSVSerde');
@@ -236,17 +239,10 @@ function duckEncoding(serdeEncoding: string | undefined): string {
   throw new TableScanError(`unsupported serialization.encoding ${serdeEncoding}`);
 }
 
-function reader(
-  format: TableFormat,
-  table: Glue.Table,
-  files: string[],
-  columns: Glue.Column[],
-  sameHeader: boolean,
-  parallel: boolean,
-): string {
+function reader(format: TableFormat, table: Glue.Table, files: string[], options: ReaderOptions): string {
   switch (format) {
     case 'csv':
-      return csvReader(table, files, columns, sameHeader, parallel);
+      return csvReader(table, files, options);
     case 'json':
       return `read_json(${listLiteral(files)}, format='auto', union_by_name=true, filename=${sqlString(FILE_COLUMN)})`;
     case 'parquet':
@@ -281,7 +277,7 @@ export async function buildTableScan(db: DuckDb, workspace: Workspace, options: 
   const format = tableFormat(table);
   const paths = files.map((f) => f.path);
   const sameHeader = format === 'csv' && (await shareFirstLine(paths));
-  const from = reader(format, table, paths, columns, sameHeader, options.parallel === true);
+  const from = reader(format, table, paths, { columns, sameHeader, parallel: options.parallel === true });
   const described = await db.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${from}`);
   const present = new Map<string, { name: string; type: string }>();
   for (const d of described) {

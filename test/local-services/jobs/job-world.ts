@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { withDuckDb } from '../../../local/duckdb';
 import { LocalGlueCatalog } from '../../../local/glue/catalog';
 import { LocalGlueJobs, type LocalGlueJobsOptions, type LocalJobDefinition } from '../../../local/glue/jobs';
 import { Workspace } from '../../../local/workspace';
@@ -96,4 +97,18 @@ export async function jobWorld(
       return walk(dir, dir);
     },
   };
+}
+
+/** Rows of the Parquet files under an output folder (Hive partition folders read as columns), sorted. */
+export async function readOutput(dir: string, columns: string): Promise<Record<string, unknown>[]> {
+  return withDuckDb((db) =>
+    db.queryJson(`SELECT ${columns} FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true) ORDER BY ALL`),
+  );
+}
+
+/** Starts a run of a registered job and waits for its end: the JobRun and the run's counts. */
+export async function runJob(world: JobWorld, job: string, args: Record<string, string> = {}) {
+  const { JobRunId } = await world.jobs.startJobRun({ JobName: job, Arguments: args });
+  const done = await world.jobs.whenDone(JobRunId ?? '');
+  return { id: JobRunId ?? '', done, stats: await world.jobs.getRunStats(job, JobRunId ?? '') };
 }

@@ -3,21 +3,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withDuckDb } from '../../../local/duckdb';
-import { CURATED, jobWorld } from './job-world';
+import { CURATED, jobWorld, readOutput, runJob as run } from './job-world';
 
 const NOW = new Date('2026-11-24T10:00:00.000Z');
-
-async function readOutput(dir: string, columns: string): Promise<Record<string, unknown>[]> {
-  return withDuckDb((db) =>
-    db.queryJson(`SELECT ${columns} FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true) ORDER BY ALL`),
-  );
-}
-
-async function run(world: Awaited<ReturnType<typeof jobWorld>>, job: string, args: Record<string, string> = {}) {
-  const { JobRunId } = await world.jobs.startJobRun({ JobName: job, Arguments: args });
-  const done = await world.jobs.whenDone(JobRunId ?? '');
-  return { id: JobRunId ?? '', done, stats: await world.jobs.getRunStats(job, JobRunId ?? '') };
-}
 
 describe('LocalGlueJobs: bookmarked append job with partitions', () => {
   it('loads all files on the first run, then only new files, dropping ids an earlier run loaded', async () => {

@@ -4,18 +4,7 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { withDuckDb } from '../../../local/duckdb';
-import { CURATED, FIXTURES, type JobWorld, jobWorld } from './job-world';
-
-async function readOutput(dir: string, columns: string): Promise<Record<string, unknown>[]> {
-  return withDuckDb((db) => db.queryJson(`SELECT ${columns} FROM read_parquet('${dir}/**/*.parquet') ORDER BY ALL`));
-}
-
-async function run(world: JobWorld, job: string, args: Record<string, string> = {}) {
-  const { JobRunId } = await world.jobs.startJobRun({ JobName: job, Arguments: args });
-  const done = await world.jobs.whenDone(JobRunId ?? '');
-  return { done, stats: await world.jobs.getRunStats(job, JobRunId ?? '') };
-}
+import { CURATED, FIXTURES, type JobWorld, jobWorld, readOutput, runJob as run } from './job-world';
 
 describe('job runner: what a run stores', () => {
   it('stores a step read twice, recomputes one marked materialize: false, and does not copy a source one step reads', async () => {
