@@ -227,6 +227,13 @@ def validate_manifest(raw):
     bookmark = source.get("bookmark", False) if isinstance(source, dict) else None
     if not isinstance(bookmark, bool):
         problems.append("source.bookmark must be true or false")
+    pass_through = source.get("passThrough") if isinstance(source, dict) else None
+    pass_through_except = None
+    if pass_through is not None:
+        pass_through_except = pass_through.get("except") if isinstance(pass_through, dict) else None
+        if not isinstance(pass_through_except, list) or not all(IDENTIFIER.match(str(c)) for c in pass_through_except):
+            problems.append("source.passThrough.except must be a list of column names")
+            pass_through_except = []
 
     parameters = {}
     for key, spec in (raw.get("parameters") or {}).items():
@@ -294,6 +301,11 @@ def validate_manifest(raw):
             problems.append("output %s: columns must be non-empty and unique" % table)
         if keys and (names[len(names) - len(keys) :] != keys or len(keys) == len(names)):
             problems.append("output %s: partitionKeys must be the last columns, in order" % table)
+        out_pass_through = out.get("passThrough", False)
+        if not isinstance(out_pass_through, bool):
+            problems.append("output %s: passThrough must be true or false" % table)
+        elif out_pass_through and pass_through_except is None:
+            problems.append("output %s asks for passThrough, but source.passThrough is not set" % table)
         outputs.append(
             {
                 "table": table,
@@ -303,11 +315,48 @@ def validate_manifest(raw):
                 "mode": out.get("mode"),
                 "partitionKeys": keys,
                 "columns": columns,
+                "passThrough": out_pass_through is True,
             }
         )
     if problems:
         raise ManifestError("invalid job manifest: " + "; ".join(problems))
-    return {"name": name, "bookmark": bookmark, "parameters": parameters, "steps": steps, "outputs": outputs}
+    return {
+        "name": name,
+        "bookmark": bookmark,
+        "passThroughExcept": pass_through_except,
+        "parameters": parameters,
+        "steps": steps,
+        "outputs": outputs,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pass-through columns: the same rule and placeholder as the DuckDB runner (local/glue/pass-through.ts).
+
+PASS_THROUGH = re.compile(r"\$\{pass_through(?::([a-z_][a-z0-9_]*))?\}")
+
+
+def pass_through_columns(manifest, source_columns):
+    """Source columns that no step names: plain identifiers, not excepted, not source_file, not an output column."""
+    if manifest.get("passThroughExcept") is None:
+        return []
+    taken = set(manifest["passThroughExcept"]) | {"source_file"}
+    taken |= {c["name"] for out in manifest["outputs"] for c in out["columns"]}
+    columns = []
+    for name in source_columns:
+        if IDENTIFIER.match(name) and name not in taken and name not in columns:
+            columns.append(name)
+    return columns
+
+
+def expand_pass_through(sql, columns):
+    """Replaces ${pass_through} / ${pass_through:alias} with `col`, per column (each followed by a comma)."""
+
+    def columns_for(match):
+        prefix = match.group(1) + "." if match.group(1) else ""
+        return "".join("%s`%s`, " % (prefix, c) for c in columns)
+
+    return PASS_THROUGH.sub(columns_for, sql)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -487,6 +536,10 @@ def main(argv):
     source = source.resolveChoice(choice="cast:string").toDF()
     if not source.columns:  # nothing new since the bookmark: an empty frame has no schema at all
         source = spark.table("`%s`.`%s`" % (database, args["source_table"])).limit(0)
+    # Raw columns no step names pass through as strings (the manifest's source.passThrough).
+    pass_through = pass_through_columns(manifest, source.columns)
+    for name in pass_through:
+        source = source.withColumn(name, F.col("`%s`" % name).cast("string"))
     source = source.withColumn("source_file", F.input_file_name())
     source.createOrReplaceTempView("source")
     # input_file_name() is empty when Spark cannot tell the file (e.g. some grouped reads): fail before any step.
@@ -507,19 +560,25 @@ def main(argv):
     for step in manifest["steps"]:
         # Materialised once: later steps and writes must not recompute a step against changed tables. A step the
         # manifest marks materialize: false reads only materialised steps and is cheaper to recompute than to store.
-        result = spark.sql(step["text"])
+        result = spark.sql(expand_pass_through(step["text"], pass_through))
         if step["materialize"]:
             result = result.localCheckpoint(eager=True)
         result.createOrReplaceTempView(step["name"])
         for out in [o for o in manifest["outputs"] if o["step"] == step["name"]]:
-            rows = result.select([F.col("`%s`" % c["name"]).cast(c["type"]).alias(c["name"]) for c in out["columns"]])
+            declared = [F.col("`%s`" % c["name"]).cast(c["type"]).alias(c["name"]) for c in out["columns"]]
+            keys = len(out["partitionKeys"])
+            extra = [F.col("`%s`" % c).cast("string").alias(c) for c in pass_through] if out["passThrough"] else []
+            # Pass-through columns after the data columns; the Glue sink adds new ones to the catalog table.
+            rows = result.select(declared[: len(declared) - keys] + extra + declared[len(declared) - keys :])
             rows = rows.localCheckpoint(eager=True)
             staged.append((out, rows))
+            # Later steps see the declared columns, as in the DuckDB runner.
+            names = ["`%s`" % c["name"] for c in out["columns"]]
             if out["mode"] == "append":
                 existing = spark.table("`%s`.`%s`" % (database, out["table"]))
-                visible = existing.select([c["name"] for c in out["columns"]]).unionByName(rows)
+                visible = existing.select(names).unionByName(rows.select(names))
             else:
-                visible = rows
+                visible = rows.select(names)
             # Later steps that name the table read it including this run's rows, before anything is written.
             visible.createOrReplaceTempView(out["table"])
 

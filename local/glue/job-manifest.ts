@@ -77,12 +77,18 @@ const outputSchema = z.strictObject({
   mode: z.enum(['append', 'overwrite']),
   partitionKeys: z.array(identifier).default([]),
   columns: z.array(z.strictObject({ name: identifier, type: glueType })).min(1),
+  /** Also write the source's pass-through columns (as strings), after the declared data columns. */
+  passThrough: z.boolean().default(false),
 });
 
 const manifestSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/),
   description: z.string().optional(),
-  source: z.strictObject({ bookmark: z.boolean().default(false) }),
+  source: z.strictObject({
+    bookmark: z.boolean().default(false),
+    /** Raw columns the steps do not name pass through as strings; `except` lists those they name (or use inside). */
+    passThrough: z.strictObject({ except: z.array(identifier) }).optional(),
+  }),
   parameters: z.record(identifier, parameterSchema).default({}),
   steps: z
     .array(
@@ -113,6 +119,8 @@ export interface JobManifest {
   file: string;
   name: string;
   bookmark: boolean;
+  /** `source.passThrough.except`; undefined when no column passes through (see pass-through.ts). */
+  passThroughExcept?: string[];
   parameters: Record<string, ManifestParameter>;
   steps: ManifestStep[];
   outputs: ManifestOutput[];
@@ -139,6 +147,9 @@ function checkConsistency(m: z.infer<typeof manifestSchema>): string[] {
     tables.add(out.table);
     const names = out.columns.map((c) => c.name);
     if (new Set(names).size !== names.length) problems.push(`output "${out.table}" declares a column twice`);
+    if (out.passThrough && !m.source.passThrough) {
+      problems.push(`output "${out.table}" asks for passThrough, but source.passThrough is not set`);
+    }
     const tail = names.slice(names.length - out.partitionKeys.length);
     if (out.partitionKeys.join(',') !== tail.join(',') || out.partitionKeys.length === names.length) {
       problems.push(`output "${out.table}": partitionKeys must be the last columns, in order, after data columns`);
@@ -177,6 +188,9 @@ export async function loadManifest(file: string): Promise<JobManifest> {
       throw new ManifestError(`step "${step.name}": cannot read ${step.sql}`, file, { cause: error });
     }
     // One SELECT per file; a trailing semicolon is tolerated because editors and Spark accept it.
+    if (!parsed.data.source.passThrough && /\$\{pass_through(:[a-z_][a-z0-9_]*)?\}/.test(sql)) {
+      throw new ManifestError(`step "${step.name}" uses \${pass_through}, but source.passThrough is not set`, file);
+    }
     steps.push({
       name: step.name,
       file: step.sql,
@@ -188,6 +202,7 @@ export async function loadManifest(file: string): Promise<JobManifest> {
     file,
     name: parsed.data.name,
     bookmark: parsed.data.source.bookmark,
+    ...(parsed.data.source.passThrough ? { passThroughExcept: parsed.data.source.passThrough.except } : {}),
     parameters: parsed.data.parameters,
     steps,
     outputs: parsed.data.outputs,

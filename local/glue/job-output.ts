@@ -13,7 +13,7 @@ import { listDataFiles } from './job-paths';
 
 export type JobCatalog = Pick<
   GluePort,
-  'getTable' | 'getTables' | 'getPartitions' | 'createTable' | 'deleteTable' | 'batchCreatePartition'
+  'getTable' | 'getTables' | 'getPartitions' | 'createTable' | 'updateTable' | 'deleteTable' | 'batchCreatePartition'
 >;
 
 const PARQUET_INPUT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
@@ -32,10 +32,23 @@ export function tableLocation(curatedLocation: string, output: ManifestOutput): 
   return `${curatedLocation.endsWith('/') ? curatedLocation : `${curatedLocation}/`}${output.path}`;
 }
 
-function storageDescriptor(output: ManifestOutput, location: string): Glue.StorageDescriptor {
+/**
+ * The table's data columns: the declared ones, then any pass-through columns (strings) the table already has or
+ * this run writes, so a column once seen stays in the schema (older files read it as NULL).
+ */
+function storageDescriptor(
+  output: ManifestOutput,
+  location: string,
+  passThrough: string[] = [],
+): Glue.StorageDescriptor {
   const dataColumns = output.columns.filter((c) => !output.partitionKeys.includes(c.name));
+  const declared = new Set(output.columns.map((c) => c.name));
+  const extra = [...new Set(passThrough)].filter((name) => !declared.has(name));
   return {
-    Columns: dataColumns.map((c) => ({ Name: c.name, Type: c.type })),
+    Columns: [
+      ...dataColumns.map((c) => ({ Name: c.name, Type: c.type })),
+      ...extra.map((name) => ({ Name: name, Type: 'string' })),
+    ],
     Location: location,
     InputFormat: PARQUET_INPUT,
     OutputFormat: PARQUET_OUTPUT,
@@ -44,7 +57,7 @@ function storageDescriptor(output: ManifestOutput, location: string): Glue.Stora
   };
 }
 
-export function tableInput(output: ManifestOutput, location: string): Glue.TableInput {
+export function tableInput(output: ManifestOutput, location: string, passThrough: string[] = []): Glue.TableInput {
   return {
     Name: output.table,
     TableType: 'EXTERNAL_TABLE',
@@ -56,7 +69,7 @@ export function tableInput(output: ManifestOutput, location: string): Glue.Table
     PartitionKeys: output.columns
       .filter((c) => output.partitionKeys.includes(c.name))
       .map((c) => ({ Name: c.name, Type: c.type })),
-    StorageDescriptor: storageDescriptor(output, location),
+    StorageDescriptor: storageDescriptor(output, location, passThrough),
   };
 }
 
@@ -84,11 +97,19 @@ export async function ensureOutputTable(
   }
 }
 
-/** `SELECT CAST(col AS type) ...` in declared order, so files match the catalog schema whatever the step produced. */
-function castSelect(output: ManifestOutput, from: string): string {
-  const cols = output.columns.map(
-    (c) => `CAST(${sqlIdentifier(c.name)} AS ${duckdbTypeFor(c.type)}) AS ${sqlIdentifier(c.name)}`,
-  );
+/**
+ * `SELECT CAST(col AS type) ...` in declared order, so files match the catalog schema whatever the step produced;
+ * pass-through columns (strings) go after the declared data columns.
+ */
+function castSelect(output: ManifestOutput, from: string, passThrough: string[] = []): string {
+  const cast = (name: string, type: string) => `CAST(${sqlIdentifier(name)} AS ${type}) AS ${sqlIdentifier(name)}`;
+  const data = output.columns.filter((c) => !output.partitionKeys.includes(c.name));
+  const keys = output.columns.filter((c) => output.partitionKeys.includes(c.name));
+  const cols = [
+    ...data.map((c) => cast(c.name, duckdbTypeFor(c.type) ?? 'VARCHAR')),
+    ...passThrough.map((name) => cast(name, 'VARCHAR')),
+    ...keys.map((c) => cast(c.name, duckdbTypeFor(c.type) ?? 'VARCHAR')),
+  ];
   return `SELECT ${cols.join(', ')} FROM ${from}`;
 }
 
@@ -105,6 +126,8 @@ export interface StagedOutput {
   rowsWritten: number;
   /** Files relative to stagingDir, `/`-separated, e.g. `year=2024/month=1/part-<run>-0.parquet`. */
   files: string[];
+  /** Pass-through columns written (empty unless the output asks for them). */
+  passThrough: string[];
 }
 
 /**
@@ -120,10 +143,12 @@ export async function stageOutput(
   location: string,
   stagingDir: string,
   runId: string,
+  sourcePassThrough: string[] = [],
 ): Promise<StagedOutput> {
   await rm(stagingDir, { recursive: true, force: true });
   await mkdir(stagingDir, { recursive: true });
-  const select = castSelect(output, sqlIdentifier(stepView));
+  const passThrough = output.passThrough ? sourcePassThrough : [];
+  const select = castSelect(output, sqlIdentifier(stepView), passThrough);
   const options = [`FORMAT parquet`, `COMPRESSION ${output.compression}`];
   let rowsWritten: number;
   let files: string[];
@@ -147,9 +172,9 @@ export async function stageOutput(
     // An empty Parquet file adds nothing but clutter to an append table.
     await rm(stagingDir, { recursive: true, force: true });
     await mkdir(stagingDir, { recursive: true });
-    return { output, location, stagingDir, rowsWritten, files: [] };
+    return { output, location, stagingDir, rowsWritten, files: [], passThrough };
   }
-  return { output, location, stagingDir, rowsWritten, files };
+  return { output, location, stagingDir, rowsWritten, files, passThrough };
 }
 
 async function copyCount(db: DuckDb, sql: string): Promise<number> {
@@ -212,6 +237,25 @@ async function getAllPartitions(catalog: JobCatalog, database: string, table: st
 }
 
 /**
+ * The pass-through columns the output table lists after this commit: for an append table, those it lists now plus
+ * any this run wrote (older files keep theirs, and read NULL for the new ones); for an overwrite table, this run's.
+ */
+async function passThroughSchema(
+  catalog: JobCatalog,
+  database: string,
+  staged: StagedOutput,
+): Promise<{ columns: string[]; changed: boolean }> {
+  const { output, passThrough } = staged;
+  if (!output.passThrough) return { columns: [], changed: false };
+  const declared = new Set(output.columns.map((c) => c.name));
+  const { Table } = await catalog.getTable({ DatabaseName: database, Name: output.table });
+  const current = (Table?.StorageDescriptor?.Columns ?? []).map((c) => c.Name ?? '').filter((n) => !declared.has(n));
+  const columns =
+    output.mode === 'append' ? [...current, ...passThrough.filter((n) => !current.includes(n))] : [...passThrough];
+  return { columns, changed: columns.join(',') !== current.join(',') };
+}
+
+/**
  * Makes a staged output visible: files move under the table location (overwrite first moves the old data files
  * aside and deletes them after), then the partitions are registered in the catalog.
  */
@@ -224,12 +268,17 @@ export async function commitOutput(
 ): Promise<void> {
   const { output, location, stagingDir, files } = staged;
   const tableDir = s3UriToPath(workspace, location);
+  const schema = await passThroughSchema(catalog, database, staged);
   if (output.mode === 'overwrite') {
     const old = await listDataFiles(workspace, tableDir);
     const oldRel = old.map((f) => path.relative(tableDir, s3UriToPath(workspace, f.uri)).split(path.sep).join('/'));
     await moveTree(tableDir, trashDir, oldRel);
   }
   await moveTree(stagingDir, tableDir, files);
+  const recreated = output.mode === 'overwrite' && output.partitionKeys.length > 0;
+  if (schema.changed && !recreated) {
+    await catalog.updateTable({ DatabaseName: database, TableInput: tableInput(output, location, schema.columns) });
+  }
 
   if (output.partitionKeys.length === 0) {
     if (output.mode === 'overwrite') await rm(trashDir, { recursive: true, force: true });
@@ -241,7 +290,7 @@ export async function commitOutput(
   if (output.mode === 'overwrite') {
     // The port has no partition delete; re-creating the table drops its partitions, as Glue's DeleteTable does.
     await catalog.deleteTable({ DatabaseName: database, Name: output.table });
-    await catalog.createTable({ DatabaseName: database, TableInput: tableInput(output, location) });
+    await catalog.createTable({ DatabaseName: database, TableInput: tableInput(output, location, schema.columns) });
   }
   const known =
     output.mode === 'overwrite'
@@ -250,7 +299,10 @@ export async function commitOutput(
   const inputs: Glue.PartitionInput[] = [];
   for (const [folder, values] of folders) {
     if (known.has(JSON.stringify(values))) continue;
-    inputs.push({ Values: values, StorageDescriptor: storageDescriptor(output, `${location}${folder}/`) });
+    inputs.push({
+      Values: values,
+      StorageDescriptor: storageDescriptor(output, `${location}${folder}/`, schema.columns),
+    });
   }
   // BatchCreatePartition takes at most 100 partitions per call.
   for (let i = 0; i < inputs.length; i += 100) {

@@ -26,6 +26,7 @@ import {
   stageOutput,
   tableLocation,
 } from './job-output';
+import { expandPassThrough, passThroughColumns } from './pass-through';
 import { buildTableScan, isQuotedNewlineError, listTableFiles } from './table-scan';
 
 export class JobRunError extends Error {
@@ -92,6 +93,8 @@ export interface JobRunStats {
    * CSV scanner (see table-scan.ts).
    */
   sourceReadInParallel: boolean;
+  /** Source columns that passed through to the steps (the manifest's source.passThrough), in source order. */
+  passThrough: string[];
   /**
    * What the run stored once rather than recomputed per reader: `source` when it was copied, step names, and
    * `step (as table)` for a step whose output's files stand in for its copy.
@@ -176,7 +179,8 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
 }
 
 async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<JobRunStats> {
-  const { workspace, catalog, manifest, args, runId } = req;
+  const { workspace, catalog, args, runId } = req;
+  let manifest = req.manifest;
   const database = identifierArg(args, 'database');
   const sourceTable = identifierArg(args, 'source_table');
   const curated = manifest.outputs.length > 0 ? requireArg(args, 'curated_location') : '';
@@ -190,6 +194,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     stepMillis: {},
     shimsLoaded: false,
     sourceReadInParallel: parallelSource,
+    passThrough: [],
     materialized: [],
   };
 
@@ -201,6 +206,14 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
 
   const { Table: source } = await catalog.getTable({ DatabaseName: database, Name: sourceTable });
   if (!source) throw new JobRunError(`source table ${database}.${sourceTable} not found`);
+  // The raw columns no step names, as the table has them now (a crawl may have merged new ones), in every step.
+  const sourceColumns = [...(source.StorageDescriptor?.Columns ?? []), ...(source.PartitionKeys ?? [])];
+  const passThrough = passThroughColumns(
+    manifest,
+    sourceColumns.map((c) => c.Name ?? ''),
+  );
+  stats.passThrough = passThrough;
+  manifest = { ...manifest, steps: manifest.steps.map((s) => ({ ...s, sql: expandPassThrough(s.sql, passThrough) })) };
   const sourcePartitions = await partitionsOf(catalog, database, sourceTable);
   const allFiles = await filesOf(workspace, source, sourcePartitions);
   const files = manifest.bookmark ? await req.bookmarks.unread(req.jobName, allFiles) : allFiles;
@@ -221,9 +234,9 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     // made the 18-partition transactions_enriched write take 7.2 s for 9.8M rows, 100000 takes 5.3 s.
     await db.run('SET partitioned_write_flush_threshold = 100000');
     stats.shimsLoaded = await loadShims(db.connection, req.shimsFile ?? SPARK_COMPAT_SQL);
-    await defineCatalogViews(req, db, database, source, sourcePartitions, locations);
+    await defineCatalogViews({ ...req, manifest }, db, database, source, sourcePartitions, locations);
 
-    const sourceSelect =
+    const scanSelect =
       files.length === 0
         ? emptyTableSelect(source, true)
         : (
@@ -235,6 +248,11 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
               parallel: parallelSource,
             })
           ).sql;
+    // Pass-through columns reach the steps as text, whatever type the crawler gave them in this file or that one.
+    const sourceSelect =
+      passThrough.length === 0
+        ? scanSelect
+        : `(SELECT * REPLACE (${passThrough.map((c) => `CAST(${sqlIdentifier(c)} AS VARCHAR) AS ${sqlIdentifier(c)}`).join(', ')}) FROM ${scanSelect} AS scan)`;
     const plan = await planStepKinds(db, manifest, req.stepsAs ?? 'auto');
     const kinds = plan.kinds;
     // Read more than once, the source is read once into a file the steps read instead, and the copy counts the
@@ -267,7 +285,8 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
           .sort((a, b) => Number(b === standIn?.output) - Number(a === standIn?.output));
         for (const output of outputs) {
           const location = locations.get(output.table) ?? '';
-          const out = await stageOutput(db, output, step.name, location, path.join(runDir, 'out', output.table), runId);
+          const stagingDir = path.join(runDir, 'out', output.table);
+          const out = await stageOutput(db, output, step.name, location, stagingDir, runId, passThrough);
           staged.push(out);
           if (standIn?.output === output) {
             await db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(step.name)} AS ${standInSelect(standIn, out)}`);

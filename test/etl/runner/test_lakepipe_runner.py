@@ -128,6 +128,8 @@ class ValidateManifestTest(unittest.TestCase):
             ),
             "bad mode": minimal(outputs=[dict(bad_output, mode="merge")]),
             "materialize not a boolean": minimal(steps=[{"name": "a", "sql": "a.sql", "materialize": "no"}]),
+            "passThrough output without a source list": minimal(outputs=[dict(bad_output, passThrough=True)]),
+            "passThrough except not a list": minimal(source={"bookmark": True, "passThrough": {"except": "id"}}),
             "path with dots": minimal(outputs=[dict(bad_output, path="../t/")]),
             "table named like a step": minimal(outputs=[dict(bad_output, table="a")]),
             "bad parameter type": minimal(parameters={"x": {"argument": "x", "type": "json"}}),
@@ -197,6 +199,45 @@ class LocationsTest(unittest.TestCase):
         self.assertEqual(table["StorageDescriptor"]["Location"], "s3://b/t/")
         self.assertEqual(table["Parameters"]["classification"], "parquet")
         json.dumps(table)  # a plain JSON shape, as boto3 sends it
+
+
+class PassThroughTest(unittest.TestCase):
+    def test_every_other_plain_source_column_passes_through_in_order(self):
+        # Prepare: the output declares id and year; source_file is the runner's; "Bad Name" is no identifier.
+        manifest = r.validate_manifest(
+            minimal(source={"bookmark": True, "passThrough": {"except": ["amount"]}})
+        )
+        source = ["id", "amount", "loyalty_tier", "Bad Name", "year", "source_file", "order"]
+        # Act
+        columns = r.pass_through_columns(manifest, source)
+        # Assess
+        self.assertEqual(columns, ["loyalty_tier", "order"])
+
+    def test_nothing_passes_through_without_source_pass_through(self):
+        self.assertEqual(r.pass_through_columns(r.validate_manifest(minimal()), ["loyalty_tier"]), [])
+
+    def test_the_placeholder_expands_with_backticks_and_each_comma(self):
+        # Prepare
+        sql = "SELECT a, ${pass_through:s} s.source_file FROM source s UNION ALL SELECT ${pass_through} x FROM t"
+        # Act
+        expanded = r.expand_pass_through(sql, ["loyalty_tier", "order"])
+        empty = r.expand_pass_through(sql, [])
+        # Assess: the same text the DuckDB runner produces, but for Spark's quoting (local/glue/pass-through.ts).
+        self.assertEqual(
+            expanded,
+            "SELECT a, s.`loyalty_tier`, s.`order`,  s.source_file FROM source s "
+            "UNION ALL SELECT `loyalty_tier`, `order`,  x FROM t",
+        )
+        self.assertEqual(empty, "SELECT a,  s.source_file FROM source s UNION ALL SELECT  x FROM t")
+
+    def test_the_customer_analytics_manifest_passes_extra_columns_to_two_outputs(self):
+        with open(JOB_YML, encoding="utf-8") as f:
+            manifest = r.validate_manifest(r.parse_yaml_subset(f.read()))
+        self.assertEqual(
+            [o["table"] for o in manifest["outputs"] if o["passThrough"]],
+            ["rejected_transactions", "transactions_enriched"],
+        )
+        self.assertEqual(r.pass_through_columns(manifest, ["transaction_id", "loyalty_tier", "year"]), ["loyalty_tier"])
 
 
 if __name__ == "__main__":
