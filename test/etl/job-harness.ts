@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { type DuckDb, sqlIdentifier, sqlString } from '../../local/duckdb';
+import { loadManifest } from '../../local/glue/job-manifest';
+import { expandPassThrough, passThroughColumns } from '../../local/glue/pass-through';
 import { loadShims, SPARK_COMPAT_SQL, TRINO_COMPAT_SQL } from '../../local/sql/load-shims';
 
 export const JOB_DIR = path.resolve(__dirname, '../../glue-jobs/customer-analytics');
@@ -81,15 +83,20 @@ export interface JobArgs {
   asOf: string;
 }
 
-/** Runs every step in order; outputs are written right after their step. */
+/**
+ * Runs every step in order; outputs are written right after their step. Pass-through placeholders expand to the
+ * source's extra columns as the runner's do (the outputs here keep their declared columns only).
+ */
 export async function runJob(db: DuckDb, args: JobArgs): Promise<void> {
   const manifest = await readManifest();
+  const sourceColumns = (await db.query<{ column_name: string }>('DESCRIBE source')).map((c) => c.column_name);
+  const passThrough = passThroughColumns(await loadManifest(path.join(JOB_DIR, 'job.yml')), sourceColumns);
   await db.run(`SET search_path = '${DATABASE}'`);
   await db.run(
     `CREATE OR REPLACE TEMP TABLE job_args AS SELECT ${sqlString(args.runId)} AS run_id, CAST(${sqlString(args.asOf)} AS DATE) AS as_of`,
   );
   for (const step of manifest.steps) {
-    const sql = await readStepSql(step.sql);
+    const sql = expandPassThrough(await readStepSql(step.sql), passThrough);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(step.name)} AS ${sql}`);
     for (const out of manifest.outputs.filter((o) => o.step === step.name)) {
       const target = `${DATABASE}.${sqlIdentifier(out.table)}`;

@@ -27,6 +27,8 @@ FROM (
     nullif(trim(CAST(s.store_id AS STRING)), '') AS store_id,
     nullif(trim(CAST(s.channel AS STRING)), '') AS channel,
     nullif(trim(CAST(s.product_category AS STRING)), '') AS product_category,
+    -- The raw columns no step names, as read (job.yml source.passThrough): `s.col, ` for each.
+    ${pass_through:s}
     s.source_file
   FROM source AS s
 ) AS t

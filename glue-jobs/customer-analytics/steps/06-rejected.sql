@@ -7,6 +7,7 @@ SELECT
   transaction_amount,
   transaction_date,
   reject_reason,
+  ${pass_through}
   source_file,
   run_id
 FROM checked

@@ -14,6 +14,7 @@ SELECT
   store_id,
   channel,
   product_category,
+  ${pass_through}
   source_file,
   run_id,
   year(transaction_date) AS year,

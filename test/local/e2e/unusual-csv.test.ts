@@ -1,12 +1,12 @@
 // Valid but unusual CSV goes through the whole pipeline: a UTF-8 BOM, CRLF line ends, quoted commas and
-// newlines, and an extra column, which the crawler merges into the raw table.
+// newlines, and an extra column, which the crawler merges into the raw table and the job passes through.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newTwin, outcome, runFiles, sql, tempDir } from './support';
 
 jest.setTimeout(120_000);
 
-it('accepts BOM, CRLF, quoted commas and newlines and an extra column, and merges the column', async () => {
+it('accepts BOM, CRLF, quoted commas and newlines and an extra column, merges the column and passes it through', async () => {
   const dir = await tempDir();
   const first = path.join(dir, 'plain.csv');
   await writeFile(
@@ -49,4 +49,16 @@ it('accepts BOM, CRLF, quoted commas and newlines and an extra column, and merge
   ]);
   const tiers = await sql(twin, "SELECT loyalty_tier FROM customer_transactions WHERE transaction_id = 'U3'");
   expect(tiers).toEqual([{ loyalty_tier: 'gold' }]);
+  // The new column passes through to the enriched table (job.yml source.passThrough): the first file's rows,
+  // loaded before it existed, read NULL; an empty cell stays empty text.
+  const enriched = await twin.catalog.getTable({ DatabaseName: 'lakepipe', Name: 'transactions_enriched' });
+  expect(enriched.Table?.StorageDescriptor?.Columns).toContainEqual({ Name: 'loyalty_tier', Type: 'string' });
+  const passed = await sql(twin, 'SELECT transaction_id, loyalty_tier FROM transactions_enriched ORDER BY 1');
+  expect(passed).toEqual([
+    { transaction_id: 'U1', loyalty_tier: null },
+    { transaction_id: 'U2', loyalty_tier: null },
+    { transaction_id: 'U3', loyalty_tier: 'gold' },
+    { transaction_id: 'U4', loyalty_tier: 'silver' },
+    { transaction_id: 'U5', loyalty_tier: '' },
+  ]);
 });
