@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** A step's `${pass_through}` or `${pass_through:alias}` (expanded by pass-through.ts); group 1 is the alias. */
+export const PASS_THROUGH_PLACEHOLDER = /\$\{pass_through(?::([a-z_][a-z0-9_]*))?\}/;
+
 export class ManifestError extends Error {
   constructor(
     message: string,
@@ -188,7 +191,7 @@ export async function loadManifest(file: string): Promise<JobManifest> {
       throw new ManifestError(`step "${step.name}": cannot read ${step.sql}`, file, { cause: error });
     }
     // One SELECT per file; a trailing semicolon is tolerated because editors and Spark accept it.
-    if (!parsed.data.source.passThrough && /\$\{pass_through(:[a-z_][a-z0-9_]*)?\}/.test(sql)) {
+    if (!parsed.data.source.passThrough && PASS_THROUGH_PLACEHOLDER.test(sql)) {
       throw new ManifestError(`step "${step.name}" uses \${pass_through}, but source.passThrough is not set`, file);
     }
     steps.push({

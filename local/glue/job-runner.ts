@@ -453,20 +453,20 @@ async function planStepKinds(db: DuckDb, manifest: JobManifest, mode: 'auto' | '
   const kinds = new Map<string, 'TABLE' | 'VIEW'>();
   const outputCandidates = new Set<string>();
   const refs = new Map<string, Map<string, number>>();
-  let parsed = true;
+  let allParsed = true;
   for (const step of manifest.steps) {
     const found = await tableRefCounts(db, step.sql);
-    if (!found) parsed = false;
+    if (!found) allParsed = false;
     else refs.set(step.name, found);
   }
-  const sourceReads = parsed
+  const sourceReads = allParsed
     ? manifest.steps.reduce((n, step) => n + (refs.get(step.name)?.get('source') ?? 0), 0)
     : undefined;
   if (mode !== 'auto') {
     for (const step of manifest.steps) kinds.set(step.name, mode === 'view' ? 'VIEW' : 'TABLE');
     return { kinds, outputCandidates, sourceReads };
   }
-  if (!parsed) {
+  if (!allParsed) {
     for (const s of manifest.steps) kinds.set(s.name, 'TABLE');
     return { kinds, outputCandidates, sourceReads };
   }

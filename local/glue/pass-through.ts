@@ -3,14 +3,7 @@
 // `${pass_through}` (or `${pass_through:alias}`) where the columns go; it stands for `col, ` per column (each with
 // its comma, so it is written before another select item, and an empty list leaves valid SQL). The PySpark runner
 // expands the same placeholder with Spark's quoting (glue-jobs/runner/lakepipe_runner.py).
-import { IDENTIFIER, type JobManifest } from './job-manifest';
-
-const PLACEHOLDER = /\$\{pass_through(?::([a-z_][a-z0-9_]*))?\}/g;
-
-/** Whether a step's SQL uses the placeholder. */
-export function usesPassThrough(sql: string): boolean {
-  return new RegExp(PLACEHOLDER.source).test(sql);
-}
+import { IDENTIFIER, type JobManifest, PASS_THROUGH_PLACEHOLDER } from './job-manifest';
 
 /**
  * The source columns that pass through, in source order: every column that is a plain identifier, not listed in
@@ -37,7 +30,7 @@ export function passThroughColumns(manifest: JobManifest, sourceColumns: string[
  * Spark's backtick, for the syntax gates). The columns are plain identifiers (passThroughColumns), never raw text.
  */
 export function expandPassThrough(sql: string, columns: string[], quote: '"' | '`' = '"'): string {
-  return sql.replace(PLACEHOLDER, (_, alias: string | undefined) =>
+  return sql.replace(new RegExp(PASS_THROUGH_PLACEHOLDER, 'g'), (_, alias: string | undefined) =>
     columns.map((c) => `${alias ? `${alias}.` : ''}${quote}${c}${quote}, `).join(''),
   );
 }
