@@ -199,10 +199,14 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
   };
 
   // Output tables exist before any step runs, so a step may read one (e.g. drop already-loaded ids) on run one.
+  // Under the commit lock: an overwrite commit of a partitioned table deletes and re-creates it, and a table
+  // created in between would make that commit fail halfway.
   const locations = new Map(manifest.outputs.map((o) => [o.table, tableLocation(curated, o)]));
-  for (const output of manifest.outputs) {
-    await ensureOutputTable(catalog, database, output, locations.get(output.table) ?? '');
-  }
+  await commitSerially(async () => {
+    for (const output of manifest.outputs) {
+      await ensureOutputTable(catalog, database, output, locations.get(output.table) ?? '');
+    }
+  });
 
   const { Table: source } = await catalog.getTable({ DatabaseName: database, Name: sourceTable });
   if (!source) throw new JobRunError(`source table ${database}.${sourceTable} not found`);
@@ -234,7 +238,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     // made the 18-partition transactions_enriched write take 7.2 s for 9.8M rows, 100000 takes 5.3 s.
     await db.run('SET partitioned_write_flush_threshold = 100000');
     stats.shimsLoaded = await loadShims(db.connection, req.shimsFile ?? SPARK_COMPAT_SQL);
-    await defineCatalogViews({ ...req, manifest }, db, database, source, sourcePartitions, locations);
+    const named = await defineCatalogViews({ ...req, manifest }, db, database, source, sourcePartitions, locations);
 
     const scanSelect =
       files.length === 0
@@ -293,8 +297,10 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
             stats.materialized.push(`${step.name} (as ${output.table})`);
           }
           // A later step naming the table reads it including this run's rows.
-          const view = await outputTableSelect(workspace, output, location, out);
-          await db.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(database)}.${sqlIdentifier(output.table)} AS ${view}`);
+          if (!named || named.has(output.table)) {
+            const view = await outputTableSelect(workspace, output, location, out);
+            await db.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(database)}.${sqlIdentifier(output.table)} AS ${view}`);
+          }
         }
       } catch (error) {
         if (req.signal?.aborted) throw error;
@@ -363,7 +369,8 @@ async function materializeStep(db: DuckDb, name: string, sql: string, dir: strin
 }
 
 // Commits are short (renames and catalog writes) but must not interleave: two runs overwriting or appending to
-// the same table (MaxConcurrentRuns > 1, or two jobs sharing an output) would move each other's files.
+// the same table (MaxConcurrentRuns > 1, or two jobs sharing an output) would move each other's files. Creating
+// the output tables at the start of a run takes the same turn (see runOnce).
 let commitQueue: Promise<unknown> = Promise.resolve();
 function commitSerially<T>(fn: () => Promise<T>): Promise<T> {
   const result = commitQueue.then(fn, fn);
@@ -397,6 +404,7 @@ async function filesOf(workspace: Workspace, table: Glue.Table, partitions: Glue
  * Schema `<database>` holds a view per catalog table the steps name (all its files, not bookmark-limited) and is
  * the current schema, so steps may write `db.table` or `table` as in Spark with the job's database selected.
  * DuckDB's parser finds the names; when it cannot parse a step, every table of the database gets a view.
+ * Returns the names the steps use, or undefined when a step is beyond the parser.
  */
 async function defineCatalogViews(
   req: JobRunRequest,
@@ -405,7 +413,7 @@ async function defineCatalogViews(
   source: Glue.Table,
   sourcePartitions: Glue.Partition[],
   outputLocations: Map<string, string>,
-): Promise<void> {
+): Promise<Set<string> | undefined> {
   const schema = sqlIdentifier(database);
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   await db.run(`USE ${schema}`);
@@ -427,10 +435,14 @@ async function defineCatalogViews(
       if (named) throw new JobRunError(`catalog table ${database}.${name} cannot be read: ${messageOf(error)}`);
     }
   }
+  // Only the output tables a step names: defining a view reads the committed files' footers, and another run's
+  // overwrite commit may be moving those files away right now (two runs of one job, or two jobs on one table).
   for (const output of req.manifest.outputs) {
+    if (named && !named.has(output.table)) continue;
     const view = await outputTableSelect(req.workspace, output, outputLocations.get(output.table) ?? '', undefined);
     await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(output.table)} AS ${view}`);
   }
+  return named;
 }
 
 interface StepPlan {

@@ -319,6 +319,27 @@ describe('LocalGlueJobs: other catalog tables', () => {
       { region: 'south', orders: '1' },
     ]);
   });
+  it('never reads its own output table unless a step names it (another run may be replacing its files)', async () => {
+    // Prepare: customer-totals overwrites customer_totals and no step reads it. Its folder holds a file no
+    // Parquet reader can open, which is what a view over it sees when another run's commit moves the files away.
+    const world = await jobWorld();
+    world.register('totals', 'customer-totals');
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,alice,2.00,2024-01-16']);
+    const dir = world.workspace.dir('buckets', 'lake-curated', 'customer_totals');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'part-old-0.parquet'), 'not parquet');
+
+    // Act
+    const result = await run(world, 'totals');
+
+    // Assess: the run never opened the file; its commit replaced it.
+    expect(result.done.ErrorMessage).toBeUndefined();
+    expect(result.done.JobRunState).toBe('SUCCEEDED');
+    expect(await world.filesUnder('buckets', 'lake-curated', 'customer_totals')).not.toContain('part-old-0.parquet');
+    expect(await readOutput(dir, 'customer, orders, total')).toEqual([
+      { customer: 'alice', orders: '2', total: '12.50' },
+    ]);
+  });
 });
 
 describe('LocalGlueJobs: service behaviour', () => {
