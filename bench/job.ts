@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     steps: values.steps,
     source: values.source,
     rows: stats.rowsRead,
+    rowsCountedBy: stats.rowsCountedBy,
     files: stats.sourceFiles,
     csvMb: Math.round(csvBytes / 1e6),
     generateSeconds: Number(generateSeconds.toFixed(1)),
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   };
   console.log(
     `job ${values.manifest} (steps as ${values.steps}, source as ${values.source}): ${result.rows} rows from ` +
-      `${result.files} CSV files (${result.csvMb} MB) in ${result.wallSeconds} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s, ` +
+      `${result.files} CSV files (${result.csvMb} MB, rows counted by ${result.rowsCountedBy}) in ${result.wallSeconds} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s, ` +
       `peak RSS ${result.peakRssMb} MB`,
   );
   console.log(JSON.stringify(result));

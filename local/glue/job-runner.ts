@@ -27,6 +27,7 @@ import {
   tableLocation,
 } from './job-output';
 import { expandPassThrough, passThroughColumns } from './pass-through';
+import { SourceRowCounter } from './source-rows';
 import { buildTableScan, isQuotedNewlineError, listTableFiles } from './table-scan';
 
 export class JobRunError extends Error {
@@ -84,6 +85,11 @@ export interface JobRunStats {
   /** Source files this run read (after the bookmark filter). */
   sourceFiles: number;
   rowsRead: number;
+  /**
+   * How rowsRead was found: `copy` (the source was copied once), `profile` (the one scan of the source, from
+   * DuckDB's profile: see source-rows.ts) or `count` (a count(*) pass, when no profile could prove it).
+   */
+  rowsCountedBy: 'copy' | 'profile' | 'count';
   outputs: OutputStats[];
   stepMillis: Record<string, number>;
   /** False when the Spark-compat file was not there to load. */
@@ -190,6 +196,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     sourceTable,
     sourceFiles: 0,
     rowsRead: 0,
+    rowsCountedBy: 'count',
     outputs: [],
     stepMillis: {},
     shimsLoaded: false,
@@ -240,18 +247,17 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     stats.shimsLoaded = await loadShims(db.connection, req.shimsFile ?? SPARK_COMPAT_SQL);
     const named = await defineCatalogViews({ ...req, manifest }, db, database, source, sourcePartitions, locations);
 
-    const scanSelect =
+    const scan =
       files.length === 0
-        ? emptyTableSelect(source, true)
-        : (
-            await buildTableScan(db, workspace, {
-              table: source,
-              partitions: sourcePartitions,
-              files: files.map((f) => f.uri),
-              sourceFile: true,
-              parallel: parallelSource,
-            })
-          ).sql;
+        ? { sql: emptyTableSelect(source, true), files: [] }
+        : await buildTableScan(db, workspace, {
+            table: source,
+            partitions: sourcePartitions,
+            files: files.map((f) => f.uri),
+            sourceFile: true,
+            parallel: parallelSource,
+          });
+    const scanSelect = scan.sql;
     // Pass-through columns reach the steps as text, whatever type the crawler gave them in this file or that one.
     const sourceSelect =
       passThrough.length === 0
@@ -269,6 +275,16 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     if (copied === undefined) await db.run(`CREATE TEMP VIEW source AS ${sourceSelect}`);
     else stats.materialized.push('source');
     await defineJobArgs(db, manifest, args, req.startedOn);
+    // A source the steps read through a view is counted from the profiles of the statements that read it.
+    const counter =
+      copied === undefined && scan.files.length > 0
+        ? new SourceRowCounter(
+            db,
+            path.join(runDir, 'profile.json'),
+            scan.files.map((f) => f.path),
+          )
+        : undefined;
+    await counter?.start();
 
     for (const step of manifest.steps) {
       const stepKind = kinds.get(step.name) ?? 'TABLE';
@@ -281,6 +297,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
         if (stepKind === 'VIEW' || standIn) await db.run(`CREATE TEMP VIEW ${sqlIdentifier(step.name)} AS ${step.sql}`);
         else {
           await materializeStep(db, step.name, step.sql, path.join(runDir, 'steps'));
+          await counter?.collect();
           stats.materialized.push(step.name);
         }
         // The stand-in output is written first; the step's other outputs and later steps then read its files.
@@ -291,6 +308,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
           const location = locations.get(output.table) ?? '';
           const stagingDir = path.join(runDir, 'out', output.table);
           const out = await stageOutput(db, output, step.name, location, stagingDir, runId, passThrough);
+          await counter?.collect();
           staged.push(out);
           if (standIn?.output === output) {
             await db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(step.name)} AS ${standInSelect(standIn, out)}`);
@@ -308,10 +326,19 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
       }
       stats.stepMillis[step.name] = Date.now() - started;
     }
-    if (copied === undefined) {
+    await counter?.stop();
+    const profiled = counter?.rowsRead();
+    if (copied !== undefined) {
+      stats.rowsRead = copied;
+      stats.rowsCountedBy = 'copy';
+    } else if (profiled !== undefined) {
+      stats.rowsRead = profiled;
+      stats.rowsCountedBy = 'profile';
+    } else {
       const counted = await db.queryJson<{ n: string }>('SELECT count(*)::VARCHAR AS n FROM source');
       stats.rowsRead = Number(counted[0]?.n ?? 0);
-    } else stats.rowsRead = copied;
+      stats.rowsCountedBy = 'count';
+    }
     throwIfAborted(req.signal);
 
     await commitSerially(async () => {

@@ -25,7 +25,7 @@ describe('job runner: what a run stores', () => {
     expect(done.ErrorMessage).toBeUndefined();
     expect(done.JobRunState).toBe('SUCCEEDED');
     expect(stats?.materialized).toEqual(['typed']);
-    expect(stats?.rowsRead).toBe(4);
+    expect(stats).toMatchObject({ rowsRead: 4, rowsCountedBy: 'profile' });
     const curated = world.workspace.dir('buckets', 'lake-curated');
     expect(await readOutput(path.join(curated, 'positive_per_customer'), 'customer, orders')).toEqual([
       { customer: 'alice', orders: '2' },
@@ -47,7 +47,7 @@ describe('job runner: what a run stores', () => {
     // Assess
     expect(done.JobRunState).toBe('SUCCEEDED');
     expect(stats?.materialized).toEqual(['source']);
-    expect(stats?.rowsRead).toBe(3);
+    expect(stats).toMatchObject({ rowsRead: 3, rowsCountedBy: 'copy' });
     const dir = world.workspace.dir('buckets', 'lake-curated', 'above_average');
     expect(await readOutput(dir, 'order_id')).toEqual([{ order_id: '2' }, { order_id: '3' }]);
   });
