@@ -36,3 +36,16 @@ CREATE OR REPLACE MACRO to_date(s) AS
 -- The array-of-percentages form is not supported (the steps do not use it).
 CREATE OR REPLACE MACRO percentile_approx(x, p) AS quantile_disc(x, p),
   (x, p, accuracy) AS quantile_disc(x, p);
+
+-- Spark trim(str): spaces (only ' ', 0x20, as UTF8String.trim) off both ends. DuckDB's built-in also strips
+-- other Unicode spaces (a no-break space, U+2003, U+3000), so a value Spark keeps as ' a' would change here.
+-- Trimming only the strings that start or end with ' ' is also faster: on 10M short values four trims took
+-- 0.54 s against the built-in's 1.00 s. trim(str, chars) (DuckDB's form of Spark's TRIM(BOTH chars FROM str))
+-- removes any of chars from both ends, as both engines define it.
+CREATE OR REPLACE MACRO trim(s) AS
+    CASE
+      WHEN starts_with(CAST(s AS VARCHAR), ' ') OR ends_with(CAST(s AS VARCHAR), ' ')
+      THEN ltrim(rtrim(CAST(s AS VARCHAR), ' '), ' ')
+      ELSE CAST(s AS VARCHAR)
+    END,
+  (s, chars) AS ltrim(rtrim(s, chars), chars);

@@ -163,3 +163,37 @@ describe('percentile_approx (scalar percentage)', () => {
     ]);
   });
 });
+
+describe('trim (Spark: only spaces, 0x20, off both ends)', () => {
+  it.each([
+    ['  a b  ', 'a b'],
+    ['a', 'a'],
+    [' ', ''],
+    ['', ''],
+    ['\ta\t', '\ta\t'], // Spark trims only ' ': a tab stays
+    [' \u00a0a\u00a0 ', '\u00a0a\u00a0'], // and a no-break space, which DuckDB's built-in strips
+    ['\u3000a\u2003', '\u3000a\u2003'], // and other Unicode spaces
+    ['a  ', 'a'],
+    ['  a', 'a'],
+  ])('trim(%j) = %j', async (input, expected) => {
+    // Act
+    const value = await scalar(db, `SELECT trim(${sqlLiteral(input)})`);
+    // Assess
+    expect(value).toBe(expected);
+  });
+
+  it('is NULL for NULL, trims a non-string as its text, and keeps the two-argument form (chars to remove)', async () => {
+    // Act
+    const fromNull = await scalar(db, 'SELECT trim(NULL)');
+    const fromNumber = await scalar(db, 'SELECT trim(12)');
+    const chars = await scalar(db, `SELECT trim('xyaxy', 'yx')`);
+    const both = await scalar(db, `SELECT TRIM(BOTH 'x' FROM 'xxbxx')`);
+    // Assess
+    expect([fromNull, fromNumber, chars, both]).toEqual([null, '12', 'a', 'b']);
+  });
+});
+
+/** A string as a DuckDB literal (E'...' so tabs and other escapes read back as written). */
+function sqlLiteral(text: string): string {
+  return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t')}'`;
+}
