@@ -149,7 +149,9 @@ export async function stageOutput(
   await mkdir(stagingDir, { recursive: true });
   const passThrough = output.passThrough ? sourcePassThrough : [];
   const select = castSelect(output, sqlIdentifier(stepView), passThrough);
-  const options = [`FORMAT parquet`, `COMPRESSION ${output.compression}`];
+  // No bloom filters: Spark, so Glue, writes none unless parquet.bloom.filter.enabled is set, and DuckDB's cost
+  // about 8% of a write (10M rows, 13 columns: 3.2 s with them, 2.9 s without).
+  const options = [`FORMAT parquet`, `COMPRESSION ${output.compression}`, 'WRITE_BLOOM_FILTER false'];
   let rowsWritten: number;
   let files: string[];
   if (output.partitionKeys.length === 0) {

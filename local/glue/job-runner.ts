@@ -389,7 +389,7 @@ async function materializeStep(db: DuckDb, name: string, sql: string, dir: strin
   const file = path.join(dir, `${name}.parquet`);
   // A newline before the `)`: a step may end in a `--` comment.
   const reader = await db.connection.runAndReadAll(
-    `COPY (${sql}\n) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`,
+    `COPY (${sql}\n) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed, WRITE_BLOOM_FILTER false)`,
   );
   await db.run(`CREATE TEMP VIEW ${sqlIdentifier(name)} AS SELECT * FROM read_parquet(${sqlString(escapeGlob(file))})`);
   return Number(reader.getRowsJson()[0]?.[0] ?? 0);

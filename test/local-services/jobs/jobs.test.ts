@@ -135,6 +135,30 @@ describe('LocalGlueJobs: bookmarked append job with partitions', () => {
     expect(await world.filesUnder('jobs', 'orders', 'staging')).toEqual([]);
   });
 
+  it('writes no bloom filters into the Parquet files, as Spark does by default', async () => {
+    // Prepare: 1,000 orders of two customers, enough repeats for DuckDB's writer to add a filter if let.
+    const world = await jobWorld();
+    world.register('orders', 'orders');
+    const rows = Array.from({ length: 1000 }, (_, i) => `${i + 1},${i % 2 ? 'alice' : 'bob'},1.00,2024-01-15`);
+    await world.putRaw('a.csv', rows);
+
+    // Act
+    const result = await run(world, 'orders', { '--run_id': 'r1' });
+
+    // Assess
+    expect(result.done.ErrorMessage).toBeUndefined();
+    expect(result.done.JobRunState).toBe('SUCCEEDED');
+    const tableDir = world.workspace.dir('buckets', 'lake-curated', 'orders_clean');
+    const columns = await withDuckDb((db) =>
+      db.queryJson<{ column: string; bloom: boolean }>(
+        `SELECT path_in_schema AS column, bloom_filter_offset IS NOT NULL AS bloom
+         FROM parquet_metadata('${tableDir}/**/*.parquet') ORDER BY 1`,
+      ),
+    );
+    expect(columns.map((c) => c.column)).toContain('customer');
+    expect(columns.filter((c) => c.bloom)).toEqual([]);
+  });
+
   it('a failing step ends FAILED with the engine message, leaves nothing visible and keeps the bookmark', async () => {
     // Prepare
     const world = await jobWorld();
