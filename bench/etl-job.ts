@@ -91,7 +91,9 @@ async function main(): Promise<void> {
       memoryLimit: memory,
     });
     const wall = performance.now() - started;
-    console.log(`rows read: ${stats.rowsRead} (counted by ${stats.rowsCountedBy}); threads ${threads}; memory_limit ${memory}`);
+    console.log(
+      `rows read: ${stats.rowsRead} (counted by ${stats.rowsCountedBy}); threads ${threads}; memory_limit ${memory}`,
+    );
     for (const [step, ms] of Object.entries(stats.stepMillis)) console.log(`  step ${step}: ${ms} ms`);
     for (const o of stats.outputs) console.log(`  output ${o.table}: ${o.rowsWritten} rows, ${o.files} files`);
     console.log(`job wall time: ${(wall / 1000).toFixed(2)} s (target < 15 s)`);
