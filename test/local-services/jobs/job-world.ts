@@ -26,7 +26,12 @@ export interface JobWorld {
 export const HEADER = 'order_id,customer,amount,order_date';
 
 export async function jobWorld(
-  options: { clock?: () => Date; runner?: LocalGlueJobsOptions['runner'] } = {},
+  options: {
+    clock?: () => Date;
+    runner?: LocalGlueJobsOptions['runner'];
+    /** What the jobs service sees of the catalog, e.g. one that pauses a call (the test's `catalog` stays plain). */
+    jobsCatalog?: (catalog: LocalGlueCatalog) => LocalGlueJobsOptions['catalog'];
+  } = {},
 ): Promise<JobWorld> {
   const workspace = await Workspace.open(await mkdtemp(path.join(tmpdir(), 'lakepipe-jobs-')));
   const catalog = new LocalGlueCatalog(workspace);
@@ -56,7 +61,12 @@ export async function jobWorld(
       },
     },
   });
-  const jobs = new LocalGlueJobs({ workspace, catalog, clock: options.clock, runner: options.runner });
+  const jobs = new LocalGlueJobs({
+    workspace,
+    catalog: options.jobsCatalog?.(catalog) ?? catalog,
+    clock: options.clock,
+    runner: options.runner,
+  });
   const rawDir = workspace.dir('buckets', 'lake-raw', 'raw', 'orders');
 
   async function walk(dir: string, base: string): Promise<string[]> {

@@ -391,6 +391,58 @@ describe('LocalGlueJobs: service behaviour', () => {
     expect(states).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
   });
 
+  it("creates a run's output tables between commits, never inside a partitioned overwrite's re-create", async () => {
+    // Prepare: a partitioned overwrite commit deletes its table and creates it again. The first run's commit is
+    // held between the two; the second run starts then. The hold ends once the second run has created the table
+    // itself (what would make the held commit's create fail) or after 300 ms.
+    let creates = 0;
+    let holdReached!: () => void;
+    const held = new Promise<void>((resolve) => {
+      holdReached = resolve;
+    });
+    let endHold!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      endHold = resolve;
+    });
+    const world = await jobWorld({
+      jobsCatalog: (catalog) => ({
+        getTable: (input) => catalog.getTable(input),
+        getTables: (input) => catalog.getTables(input),
+        getPartitions: (input) => catalog.getPartitions(input),
+        updateTable: (input) => catalog.updateTable(input),
+        deleteTable: (input) => catalog.deleteTable(input),
+        batchCreatePartition: (input) => catalog.batchCreatePartition(input),
+        async createTable(input) {
+          if (input.TableInput?.Name !== 'orders_by_customer') return catalog.createTable(input);
+          creates += 1;
+          // 1: the first run creates its table; 2: its commit re-creates it; 3: the second run, if let in.
+          if (creates === 2) {
+            holdReached();
+            await hold;
+          }
+          const created = await catalog.createTable(input);
+          if (creates === 3) endHold();
+          return created;
+        },
+      }),
+    });
+    world.register('by-customer', 'orders-by-customer', { MaxConcurrentRuns: 2 });
+    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20']);
+
+    // Act
+    const first = await world.jobs.startJobRun({ JobName: 'by-customer' });
+    await held;
+    const second = await world.jobs.startJobRun({ JobName: 'by-customer' });
+    setTimeout(endHold, 300);
+    const done = await Promise.all([first, second].map((r) => world.jobs.whenDone(r.JobRunId ?? '')));
+
+    // Assess
+    expect(done.map((d) => d.ErrorMessage)).toEqual([undefined, undefined]);
+    expect(done.map((d) => d.JobRunState)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const { Partitions } = await world.catalog.getPartitions({ DatabaseName: 'lake', TableName: 'orders_by_customer' });
+    expect((Partitions ?? []).map((p) => p.Values).sort()).toEqual([['alice'], ['bob']]);
+  });
+
   it('ends a run that outlives its Timeout as TIMEOUT, with nothing visible', async () => {
     // Prepare: a Timeout of 0.0001 minutes (6 ms) is shorter than opening DuckDB alone.
     const world = await jobWorld();
