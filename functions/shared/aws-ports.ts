@@ -22,6 +22,7 @@ export function glueAdapter(client: Glue.GlueClient): GluePort {
     deleteTable: (input) => client.send(new Glue.DeleteTableCommand(input)),
     getPartitions: (input) => client.send(new Glue.GetPartitionsCommand(input)),
     batchCreatePartition: (input) => client.send(new Glue.BatchCreatePartitionCommand(input)),
+    batchDeletePartition: (input) => client.send(new Glue.BatchDeletePartitionCommand(input)),
   };
 }
 

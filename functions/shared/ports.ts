@@ -22,6 +22,7 @@ export interface GluePort {
   deleteTable(input: Glue.DeleteTableRequest): Promise<Glue.DeleteTableResponse>;
   getPartitions(input: Glue.GetPartitionsRequest): Promise<Glue.GetPartitionsResponse>;
   batchCreatePartition(input: Glue.BatchCreatePartitionRequest): Promise<Glue.BatchCreatePartitionResponse>;
+  batchDeletePartition(input: Glue.BatchDeletePartitionRequest): Promise<Glue.BatchDeletePartitionResponse>;
 }
 
 export interface AthenaPort {

@@ -45,6 +45,7 @@ type CatalogOps = Pick<
   | 'deleteTable'
   | 'getPartitions'
   | 'batchCreatePartition'
+  | 'batchDeletePartition'
 >;
 
 const DATE_FIELDS = new Set(['CreateTime', 'UpdateTime', 'LastAccessTime', 'LastAnalyzedTime', 'CreationTime']);
@@ -370,6 +371,9 @@ export class LocalGlueCatalog implements CatalogOps {
   async batchDeletePartition(input: Glue.BatchDeletePartitionRequest): Promise<Glue.BatchDeletePartitionResponse> {
     const { db } = await this.requireDatabase(input.DatabaseName);
     const tableName = catalogName(input.TableName, 'Table');
+    if ((input.PartitionsToDelete?.length ?? 0) > 25) {
+      throw invalidInput('PartitionsToDelete may hold at most 25 partitions.');
+    }
     return this.locked(`t:${db}.${tableName}`, async () => {
       await this.readTable(db, tableName);
       const partitions = await this.readPartitions(db, tableName);

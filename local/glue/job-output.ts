@@ -13,7 +13,13 @@ import { listDataFiles } from './job-paths';
 
 export type JobCatalog = Pick<
   GluePort,
-  'getTable' | 'getTables' | 'getPartitions' | 'createTable' | 'updateTable' | 'deleteTable' | 'batchCreatePartition'
+  | 'getTable'
+  | 'getTables'
+  | 'getPartitions'
+  | 'createTable'
+  | 'updateTable'
+  | 'batchCreatePartition'
+  | 'batchDeletePartition'
 >;
 
 const PARQUET_INPUT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
@@ -238,6 +244,29 @@ async function getAllPartitions(catalog: JobCatalog, database: string, table: st
   return out;
 }
 
+/** BatchDeletePartition takes at most 25 partitions per call; one already gone is what was wanted. */
+async function deletePartitions(
+  catalog: JobCatalog,
+  database: string,
+  table: string,
+  partitions: Glue.Partition[],
+): Promise<void> {
+  for (let i = 0; i < partitions.length; i += 25) {
+    const result = await catalog.batchDeletePartition({
+      DatabaseName: database,
+      TableName: table,
+      PartitionsToDelete: partitions.slice(i, i + 25).map((p) => ({ Values: p.Values ?? [] })),
+    });
+    const failed = (result.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException');
+    if (failed.length > 0) {
+      const first = failed[0]?.ErrorDetail;
+      throw new JobOutputError(
+        `could not remove ${failed.length} old partition(s) of ${table}: ${first?.ErrorCode}: ${first?.ErrorMessage}`,
+      );
+    }
+  }
+}
+
 /**
  * The pass-through columns the output table lists after this commit: for an append table, those it lists now plus
  * any this run wrote (older files keep theirs, and read NULL for the new ones); for an overwrite table, this run's.
@@ -277,8 +306,7 @@ export async function commitOutput(
     await moveTree(tableDir, trashDir, oldRel);
   }
   await moveTree(stagingDir, tableDir, files);
-  const recreated = output.mode === 'overwrite' && output.partitionKeys.length > 0;
-  if (schema.changed && !recreated) {
+  if (schema.changed) {
     await catalog.updateTable({ DatabaseName: database, TableInput: tableInput(output, location, schema.columns) });
   }
 
@@ -290,9 +318,10 @@ export async function commitOutput(
   for (const rel of files) folders.set(rel.split('/').slice(0, -1).join('/'), partitionValues(output, rel));
 
   if (output.mode === 'overwrite') {
-    // The port has no partition delete; re-creating the table drops its partitions, as Glue's DeleteTable does.
-    await catalog.deleteTable({ DatabaseName: database, Name: output.table });
-    await catalog.createTable({ DatabaseName: database, TableInput: tableInput(output, location, schema.columns) });
+    // The old partitions go (their files already went to the trash), and this run's are registered below with
+    // their current columns. The table itself stays, so a reader never finds it missing; at worst it sees it
+    // empty for the moment between the two calls.
+    await deletePartitions(catalog, database, output.table, await getAllPartitions(catalog, database, output.table));
   }
   const known =
     output.mode === 'overwrite'

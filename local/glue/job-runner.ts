@@ -206,14 +206,10 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
   };
 
   // Output tables exist before any step runs, so a step may read one (e.g. drop already-loaded ids) on run one.
-  // Under the commit lock: an overwrite commit of a partitioned table deletes and re-creates it, and a table
-  // created in between would make that commit fail halfway.
   const locations = new Map(manifest.outputs.map((o) => [o.table, tableLocation(curated, o)]));
-  await commitSerially(async () => {
-    for (const output of manifest.outputs) {
-      await ensureOutputTable(catalog, database, output, locations.get(output.table) ?? '');
-    }
-  });
+  for (const output of manifest.outputs) {
+    await ensureOutputTable(catalog, database, output, locations.get(output.table) ?? '');
+  }
 
   const { Table: source } = await catalog.getTable({ DatabaseName: database, Name: sourceTable });
   if (!source) throw new JobRunError(`source table ${database}.${sourceTable} not found`);
@@ -396,8 +392,7 @@ async function materializeStep(db: DuckDb, name: string, sql: string, dir: strin
 }
 
 // Commits are short (renames and catalog writes) but must not interleave: two runs overwriting or appending to
-// the same table (MaxConcurrentRuns > 1, or two jobs sharing an output) would move each other's files. Creating
-// the output tables at the start of a run takes the same turn (see runOnce).
+// the same table (MaxConcurrentRuns > 1, or two jobs sharing an output) would move each other's files.
 let commitQueue: Promise<unknown> = Promise.resolve();
 function commitSerially<T>(fn: () => Promise<T>): Promise<T> {
   const result = commitQueue.then(fn, fn);

@@ -55,4 +55,7 @@ export class LocalGlue implements GluePort {
   batchCreatePartition(input: Glue.BatchCreatePartitionRequest): Promise<Glue.BatchCreatePartitionResponse> {
     return this.catalog.batchCreatePartition(input);
   }
+  batchDeletePartition(input: Glue.BatchDeletePartitionRequest): Promise<Glue.BatchDeletePartitionResponse> {
+    return this.catalog.batchDeletePartition(input);
+  }
 }

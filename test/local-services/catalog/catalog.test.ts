@@ -148,6 +148,36 @@ describe('LocalGlueCatalog', () => {
     ]);
   });
 
+  it('deletes partitions in a batch of at most 25, reporting the missing ones and keeping the rest', async () => {
+    const { catalog } = await openCatalog();
+    await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });
+    await catalog.createTable({ DatabaseName: 'lake', TableInput: tableInput });
+    await catalog.batchCreatePartition({
+      DatabaseName: 'lake',
+      TableName: 'sales',
+      PartitionInputList: [{ Values: ['2024', '01'] }, { Values: ['2024', '02'] }, { Values: ['2024', '03'] }],
+    });
+
+    const result = await catalog.batchDeletePartition({
+      DatabaseName: 'lake',
+      TableName: 'sales',
+      PartitionsToDelete: [{ Values: ['2024', '01'] }, { Values: ['2024', '03'] }, { Values: ['2024', '09'] }],
+    });
+
+    const { Partitions } = await catalog.getPartitions({ DatabaseName: 'lake', TableName: 'sales' });
+    expect((Partitions ?? []).map((p) => p.Values)).toEqual([['2024', '02']]);
+    expect(result.Errors?.map((e) => [e.PartitionValues, e.ErrorDetail?.ErrorCode])).toEqual([
+      [['2024', '09'], 'EntityNotFoundException'],
+    ]);
+    await expect(
+      catalog.batchDeletePartition({
+        DatabaseName: 'lake',
+        TableName: 'sales',
+        PartitionsToDelete: Array.from({ length: 26 }, (_, i) => ({ Values: ['2025', String(i)] })),
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidInputException' });
+  });
+
   it('keeps every partition when batches race on one table', async () => {
     const { catalog } = await openCatalog();
     await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });

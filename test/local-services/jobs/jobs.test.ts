@@ -1,6 +1,6 @@
 // LocalGlueJobs on real files and real DuckDB: manifest execution, bookmarks, append vs overwrite, partitions,
 // stage-then-commit on failure, MaxConcurrentRuns, JobRun shapes.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withDuckDb } from '../../../local/duckdb';
 import { CURATED, jobWorld, readOutput, runJob as run } from './job-world';
@@ -391,56 +391,56 @@ describe('LocalGlueJobs: service behaviour', () => {
     expect(states).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
   });
 
-  it("creates a run's output tables between commits, never inside a partitioned overwrite's re-create", async () => {
-    // Prepare: a partitioned overwrite commit deletes its table and creates it again. The first run's commit is
-    // held between the two; the second run starts then. The hold ends once the second run has created the table
-    // itself (what would make the held commit's create fail) or after 300 ms.
-    let creates = 0;
-    let holdReached!: () => void;
-    const held = new Promise<void>((resolve) => {
-      holdReached = resolve;
-    });
-    let endHold!: () => void;
-    const hold = new Promise<void>((resolve) => {
-      endHold = resolve;
-    });
+  it('overwrites a partitioned table in place: old partitions go, the table and what was set on it stay', async () => {
+    // Prepare: the jobs service's catalog looks for the table right after each partition delete, as a reader
+    // (another run, an Athena query) could.
+    const tableSeen: boolean[] = [];
     const world = await jobWorld({
       jobsCatalog: (catalog) => ({
         getTable: (input) => catalog.getTable(input),
         getTables: (input) => catalog.getTables(input),
         getPartitions: (input) => catalog.getPartitions(input),
+        createTable: (input) => catalog.createTable(input),
         updateTable: (input) => catalog.updateTable(input),
-        deleteTable: (input) => catalog.deleteTable(input),
         batchCreatePartition: (input) => catalog.batchCreatePartition(input),
-        async createTable(input) {
-          if (input.TableInput?.Name !== 'orders_by_customer') return catalog.createTable(input);
-          creates += 1;
-          // 1: the first run creates its table; 2: its commit re-creates it; 3: the second run, if let in.
-          if (creates === 2) {
-            holdReached();
-            await hold;
-          }
-          const created = await catalog.createTable(input);
-          if (creates === 3) endHold();
-          return created;
+        async batchDeletePartition(input) {
+          const result = await catalog.batchDeletePartition(input);
+          const { Table } = await catalog.getTable({ DatabaseName: 'lake', Name: input.TableName });
+          tableSeen.push(Table !== undefined);
+          return result;
         },
       }),
     });
-    world.register('by-customer', 'orders-by-customer', { MaxConcurrentRuns: 2 });
+    world.register('by-customer', 'orders-by-customer');
     await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20']);
+    const first = await run(world, 'by-customer');
+    const { Table } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_by_customer' });
+    await world.catalog.updateTable({
+      DatabaseName: 'lake',
+      TableInput: {
+        Name: 'orders_by_customer',
+        Description: 'orders, one partition per customer',
+        StorageDescriptor: Table?.StorageDescriptor,
+        PartitionKeys: Table?.PartitionKeys,
+        Parameters: Table?.Parameters,
+      },
+    });
+    await rm(path.join(world.workspace.dir('buckets', 'lake-raw', 'raw', 'orders'), 'a.csv'));
+    await world.putRaw('b.csv', ['3,carol,7.00,2024-02-03']);
 
     // Act
-    const first = await world.jobs.startJobRun({ JobName: 'by-customer' });
-    await held;
-    const second = await world.jobs.startJobRun({ JobName: 'by-customer' });
-    setTimeout(endHold, 300);
-    const done = await Promise.all([first, second].map((r) => world.jobs.whenDone(r.JobRunId ?? '')));
+    const second = await run(world, 'by-customer');
 
-    // Assess
-    expect(done.map((d) => d.ErrorMessage)).toEqual([undefined, undefined]);
-    expect(done.map((d) => d.JobRunState)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // Assess: the second commit deleted alice's and bob's partitions in one call, with the table there throughout.
+    expect([first.done.JobRunState, second.done.JobRunState]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(tableSeen).toEqual([true]);
+    const after = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_by_customer' });
+    expect(after.Table?.Description).toBe('orders, one partition per customer');
     const { Partitions } = await world.catalog.getPartitions({ DatabaseName: 'lake', TableName: 'orders_by_customer' });
-    expect((Partitions ?? []).map((p) => p.Values).sort()).toEqual([['alice'], ['bob']]);
+    expect((Partitions ?? []).map((p) => p.Values)).toEqual([['carol']]);
+    expect(await world.filesUnder('buckets', 'lake-curated', 'orders_by_customer')).toEqual([
+      `customer=carol/part-${second.id}-0.parquet`,
+    ]);
   });
 
   it('ends a run that outlives its Timeout as TIMEOUT, with nothing visible', async () => {
