@@ -306,6 +306,16 @@ describe('IAM', () => {
     expect(missing).toEqual([]);
   });
 
+  it('lets the Glue job drop the partitions of a table it overwrites, and delete nothing else in the catalog', () => {
+    // Act
+    const glueActions = roleStatements('GlueJobRole').flatMap((s) =>
+      asArray<string>(s.statement.Action).filter((a) => a.startsWith('glue:')),
+    );
+    // Assess
+    expect(glueActions).toContain('glue:BatchDeletePartition');
+    expect(glueActions.filter((a) => a.includes('Delete'))).toEqual(['glue:BatchDeletePartition']);
+  });
+
   it('lets Glue roles touch only their buckets and prefixes', () => {
     // Prepare
     const s3Resources = (role: string) =>
