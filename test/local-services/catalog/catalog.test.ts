@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { PartitionInput } from '@aws-sdk/client-glue';
 import { LocalGlueCatalog, parsePartitionExpression } from '../../../local/glue/catalog';
 import { Workspace } from '../../../local/workspace';
 
@@ -25,6 +26,17 @@ const tableInput = {
   ],
   Parameters: { classification: 'csv' },
 };
+
+/** A catalog with database `lake` and the partitioned table `sales`, holding the given partitions. */
+async function openSalesTable(partitions: PartitionInput[] = []) {
+  const { catalog } = await openCatalog();
+  await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });
+  await catalog.createTable({ DatabaseName: 'lake', TableInput: tableInput });
+  if (partitions.length > 0) {
+    await catalog.batchCreatePartition({ DatabaseName: 'lake', TableName: 'sales', PartitionInputList: partitions });
+  }
+  return catalog;
+}
 
 describe('LocalGlueCatalog', () => {
   it('creates, reads, updates and deletes a table in Glue shapes, lowercasing names, persisted as JSON', async () => {
@@ -118,14 +130,9 @@ describe('LocalGlueCatalog', () => {
   });
 
   it('updates partitions in a batch and reports the missing ones', async () => {
-    const { catalog } = await openCatalog();
-    await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });
-    await catalog.createTable({ DatabaseName: 'lake', TableInput: tableInput });
-    await catalog.batchCreatePartition({
-      DatabaseName: 'lake',
-      TableName: 'sales',
-      PartitionInputList: [{ Values: ['2024', '01'], StorageDescriptor: { Location: 's3://raw/old/' } }],
-    });
+    const catalog = await openSalesTable([
+      { Values: ['2024', '01'], StorageDescriptor: { Location: 's3://raw/old/' } },
+    ]);
 
     const result = await catalog.batchUpdatePartition({
       DatabaseName: 'lake',
@@ -149,14 +156,11 @@ describe('LocalGlueCatalog', () => {
   });
 
   it('deletes partitions in a batch of at most 25, reporting the missing ones and keeping the rest', async () => {
-    const { catalog } = await openCatalog();
-    await catalog.createDatabase({ DatabaseInput: { Name: 'lake' } });
-    await catalog.createTable({ DatabaseName: 'lake', TableInput: tableInput });
-    await catalog.batchCreatePartition({
-      DatabaseName: 'lake',
-      TableName: 'sales',
-      PartitionInputList: [{ Values: ['2024', '01'] }, { Values: ['2024', '02'] }, { Values: ['2024', '03'] }],
-    });
+    const catalog = await openSalesTable([
+      { Values: ['2024', '01'] },
+      { Values: ['2024', '02'] },
+      { Values: ['2024', '03'] },
+    ]);
 
     const result = await catalog.batchDeletePartition({
       DatabaseName: 'lake',
