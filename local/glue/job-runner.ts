@@ -292,8 +292,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
           : undefined;
         if (stepKind === 'VIEW' || standIn) await db.run(`CREATE TEMP VIEW ${sqlIdentifier(step.name)} AS ${step.sql}`);
         else {
-          await materializeStep(db, step.name, step.sql, path.join(runDir, 'steps'));
-          await counter?.collect();
+          await materializeStep(db, step.name, step.sql, path.join(runDir, 'steps'), counter);
           stats.materialized.push(step.name);
         }
         // The stand-in output is written first; the step's other outputs and later steps then read its files.
@@ -375,10 +374,17 @@ const PARQUET_SAFE_TYPE =
  * and snappy made a 10M-row, 8-column copy 2.5 s instead of 1.9 s (reading it back costs the same).
  * Steps with other column types (nested, intervals, time zones, ...) stay temp tables.
  */
-async function materializeStep(db: DuckDb, name: string, sql: string, dir: string): Promise<number> {
+async function materializeStep(
+  db: DuckDb,
+  name: string,
+  sql: string,
+  dir: string,
+  counter?: SourceRowCounter,
+): Promise<number> {
   const columns = await db.query<{ column_type: string }>(`DESCRIBE ${sql}`);
   if (!columns.every((c) => PARQUET_SAFE_TYPE.test(c.column_type))) {
     const reader = await db.connection.runAndReadAll(`CREATE TEMP TABLE ${sqlIdentifier(name)} AS ${sql}`);
+    await counter?.collect();
     return Number(reader.getRowsJson()[0]?.[0] ?? 0);
   }
   await mkdir(dir, { recursive: true });
@@ -387,6 +393,8 @@ async function materializeStep(db: DuckDb, name: string, sql: string, dir: strin
   const reader = await db.connection.runAndReadAll(
     `COPY (${sql}\n) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed, WRITE_BLOOM_FILTER false)`,
   );
+  // Before the next statement: each one may overwrite the profile.
+  await counter?.collect();
   await db.run(`CREATE TEMP VIEW ${sqlIdentifier(name)} AS SELECT * FROM read_parquet(${sqlString(escapeGlob(file))})`);
   return Number(reader.getRowsJson()[0]?.[0] ?? 0);
 }

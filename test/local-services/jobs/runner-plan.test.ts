@@ -52,6 +52,21 @@ describe('job runner: what a run stores', () => {
     expect(await readOutput(dir, 'order_id')).toEqual([{ order_id: '2' }, { order_id: '3' }]);
   });
 
+  it('counts the rows read with a count(*) pass when the one read of the source may have stopped early', async () => {
+    // Prepare
+    const world = await jobWorld();
+    world.register('sample', 'sample-one');
+    await world.putRaw('a.csv', ['1,alice,4.00,2024-01-15', '2,bob,12.00,2024-01-20', '3,carol,14.00,2024-01-21']);
+
+    // Act
+    const { done, stats } = await run(world, 'sample');
+
+    // Assess: one row written, three read.
+    expect(done.JobRunState).toBe('SUCCEEDED');
+    expect(stats?.outputs[0]?.rowsWritten).toBe(1);
+    expect(stats).toMatchObject({ rowsRead: 3, rowsCountedBy: 'count' });
+  });
+
   it("lets an output that holds a step whole stand in for its copy; later steps see the step's own types", async () => {
     // Prepare: two orders in 2024 (one customer name with characters Hive escapes), one in 2025, one undated.
     const world = await jobWorld();
