@@ -275,7 +275,7 @@ async function passThroughSchema(
   catalog: JobCatalog,
   database: string,
   staged: StagedOutput,
-): Promise<{ columns: string[]; changed: boolean }> {
+): Promise<{ columns: string[]; changed: boolean; table?: Glue.Table }> {
   const { output, passThrough } = staged;
   if (!output.passThrough) return { columns: [], changed: false };
   const declared = new Set(output.columns.map((c) => c.name));
@@ -283,7 +283,26 @@ async function passThroughSchema(
   const current = (Table?.StorageDescriptor?.Columns ?? []).map((c) => c.Name ?? '').filter((n) => !declared.has(n));
   const columns =
     output.mode === 'append' ? [...current, ...passThrough.filter((n) => !current.includes(n))] : [...passThrough];
-  return { columns, changed: columns.join(',') !== current.join(',') };
+  return { columns, changed: columns.join(',') !== current.join(','), table: Table };
+}
+
+/**
+ * UpdateTable input that gives the table new data columns. Glue's UpdateTable replaces the whole definition, so
+ * everything else set on the table (a description, parameters, the SerDe) is carried over from it.
+ */
+function withDataColumns(table: Glue.Table | undefined, fresh: Glue.TableInput): Glue.TableInput {
+  if (!table) return fresh;
+  const { Name, Description, Owner, Retention, PartitionKeys, TableType, Parameters, StorageDescriptor } = table;
+  return {
+    Name,
+    Description,
+    Owner,
+    Retention,
+    PartitionKeys,
+    TableType,
+    Parameters,
+    StorageDescriptor: { ...StorageDescriptor, Columns: fresh.StorageDescriptor?.Columns },
+  };
 }
 
 /**
@@ -307,7 +326,8 @@ export async function commitOutput(
   }
   await moveTree(stagingDir, tableDir, files);
   if (schema.changed) {
-    await catalog.updateTable({ DatabaseName: database, TableInput: tableInput(output, location, schema.columns) });
+    const TableInput = withDataColumns(schema.table, tableInput(output, location, schema.columns));
+    await catalog.updateTable({ DatabaseName: database, TableInput });
   }
 
   if (output.partitionKeys.length === 0) {

@@ -57,6 +57,11 @@ describe('pass-through columns', () => {
 
     // Act
     const first = await runJob(world, 'pass');
+    const { Table: out } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_out' });
+    await world.catalog.updateTable({
+      DatabaseName: 'lake',
+      TableInput: { ...out, Name: 'orders_out', Description: 'orders, with what the raw files bring' },
+    });
     await withColumns([
       { Name: 'coupon', Type: 'bigint' },
       { Name: 'tier', Type: 'string' },
@@ -68,6 +73,7 @@ describe('pass-through columns', () => {
     expect([first.done.JobRunState, second.done.JobRunState]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect([first.stats?.passThrough, second.stats?.passThrough]).toEqual([['coupon'], ['coupon', 'tier']]);
     const { Table } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_out' });
+    expect(Table?.Description).toBe('orders, with what the raw files bring');
     expect(Table?.StorageDescriptor?.Columns).toEqual([
       { Name: 'order_id', Type: 'bigint' },
       { Name: 'source_file', Type: 'string' },
