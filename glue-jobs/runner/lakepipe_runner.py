@@ -12,9 +12,9 @@ optional --<argument> per manifest parameter (e.g. --as_of). The manifest is rea
 shipped with --extra-files, because its step files must travel with it and S3 keeps them together.
 
 Atomicity: no output is written until every step has succeeded. Each step result is materialised
-(localCheckpoint) unless the manifest marks it `materialize: false`, and a step that reads an output table sees it through a temporary view that already
-includes this run's rows; the writes and the bookmark commit happen at the end, so a failed step leaves no
-new data in the catalog and does not move the bookmark.
+(localCheckpoint) unless the manifest marks it `materialize: false`, and a step that reads an output table
+sees it through a temporary view that already includes this run's rows; the writes and the bookmark commit
+happen at the end, so a failed step leaves no new data in the catalog and does not move the bookmark.
 
 The pure functions at the top (manifest parsing and validation, parameters, types, catalog shapes) need no
 Spark and are unit-tested with plain python3 (test/etl/runner/test_lakepipe_runner.py).

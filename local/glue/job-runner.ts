@@ -56,8 +56,9 @@ export interface JobRunRequest {
   /**
    * Whether the source is read once into a file that the steps read, rather than a view that every reference
    * re-reads. `auto` (default): a copy when the steps name `source` more than once (or cannot be parsed), a view
-   * when one step reads it, as every step should that parses raw rows once. With a view, rowsRead costs one
-   * count(*) pass over the source (10M CSV rows: ~0.7 s) instead of a copy (~3 s).
+   * when one step reads it, as every step should that parses raw rows once. With a view, rowsRead comes from
+   * DuckDB's profile of the one statement that read the source (source-rows.ts), or from a count(*) pass over it
+   * (10M CSV rows: ~0.7 s) when the profile cannot prove every row was read; a copy costs ~3 s.
    */
   materializeSource?: 'auto' | boolean;
   /**
@@ -253,12 +254,11 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
             sourceFile: true,
             parallel: parallelSource,
           });
-    const scanSelect = scan.sql;
     // Pass-through columns reach the steps as text, whatever type the crawler gave them in this file or that one.
     const sourceSelect =
       passThrough.length === 0
-        ? scanSelect
-        : `(SELECT * REPLACE (${passThrough.map((c) => `CAST(${sqlIdentifier(c)} AS VARCHAR) AS ${sqlIdentifier(c)}`).join(', ')}) FROM ${scanSelect} AS scan)`;
+        ? scan.sql
+        : `(SELECT * REPLACE (${passThrough.map((c) => `CAST(${sqlIdentifier(c)} AS VARCHAR) AS ${sqlIdentifier(c)}`).join(', ')}) FROM ${scan.sql} AS scan)`;
     const plan = await planStepKinds(db, manifest, req.stepsAs ?? 'auto');
     const kinds = plan.kinds;
     // Read more than once, the source is read once into a file the steps read instead, and the copy counts the
