@@ -22,6 +22,8 @@ module.exports = {
   },
   transformIgnorePatterns: [`node_modules/(?!(${esmDeps})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  globalSetup: '<rootDir>/test/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/global-teardown.cjs',
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   testTimeout: 30000,
