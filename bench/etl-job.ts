@@ -11,6 +11,7 @@ import { JobBookmarks } from '../local/glue/job-bookmarks';
 import { loadManifest } from '../local/glue/job-manifest';
 import { executeJobRun } from '../local/glue/job-runner';
 import { Workspace } from '../local/workspace';
+import { calibrationSeconds } from './calibrate';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     // level of it; at 10M rows the job spills, so the parent must exist (reported to the runner's owner).
     await mkdir(workspace.dir('jobs', 'customer-analytics', 'staging', 'bench-run'), { recursive: true });
     const manifest = await loadManifest(path.resolve(__dirname, '../glue-jobs/customer-analytics/job.yml'));
+    const calibration = await calibrationSeconds(threads);
     const rssBefore = process.resourceUsage().maxRSS;
     const started = performance.now();
     const stats = await executeJobRun({
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     );
     for (const [step, ms] of Object.entries(stats.stepMillis)) console.log(`  step ${step}: ${ms} ms`);
     for (const o of stats.outputs) console.log(`  output ${o.table}: ${o.rowsWritten} rows, ${o.files} files`);
-    console.log(`job wall time: ${(wall / 1000).toFixed(2)} s (target < 15 s)`);
+    console.log(`job wall time: ${(wall / 1000).toFixed(2)} s (target < 15 s); machine calibration ${calibration} s`);
     console.log(`peak RSS: ${mib(process.resourceUsage().maxRSS)} (before the job: ${mib(rssBefore)})`);
   } finally {
     await rm(home, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { sqlString, withDuckDb } from '../local/duckdb';
 import { LocalGlueCatalog } from '../local/glue/catalog';
 import { LocalGlueJobs } from '../local/glue/jobs';
 import { Workspace } from '../local/workspace';
+import { calibrationSeconds } from './calibrate';
 
 const REPO = path.resolve(__dirname, '..');
 const MANIFESTS: Record<string, string> = {
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     csvBytes += (await stat(path.join(rawDir, `transactions-${String(f).padStart(3, '0')}.csv`))).size;
   }
 
+  const calibration = await calibrationSeconds();
   const t0 = performance.now();
   const { JobRunId } = await jobs.startJobRun({ JobName: 'bench', Arguments: { '--run_id': 'bench-run-1' } });
   const run = await jobs.whenDone(JobRunId ?? '');
@@ -152,11 +154,12 @@ async function main(): Promise<void> {
     peakRssMb: Math.round(peakRssMb),
     outputs: stats.outputs,
     stepMillis: stats.stepMillis,
+    calibrationSeconds: calibration,
   };
   console.log(
     `job ${values.manifest} (steps as ${values.steps}, source as ${values.source}): ${result.rows} rows from ` +
       `${result.files} CSV files (${result.csvMb} MB, rows counted by ${result.rowsCountedBy}) in ${result.wallSeconds} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s, ` +
-      `peak RSS ${result.peakRssMb} MB`,
+      `peak RSS ${result.peakRssMb} MB; machine calibration ${calibration} s`,
   );
   console.log(JSON.stringify(result));
 }

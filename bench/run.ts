@@ -16,6 +16,7 @@ import { defaultSettings } from '../local/twin/config';
 import { deliverArrivals, landFiles, waitForExecutions } from '../local/twin/pipeline-run';
 import { foldStages, summarize } from '../local/twin/summary';
 import { createTwin } from '../local/twin/twin';
+import { calibrationSeconds } from './calibrate';
 
 const OUT = path.resolve(__dirname, 'out');
 
@@ -77,6 +78,7 @@ async function main() {
   console.log(
     `machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, node ${process.version}`,
   );
+  console.log(`machine calibration: ${await calibrationSeconds()} s (bench/calibrate.ts; lower is faster)`);
   for (const rows of sizes) {
     const r = await benchOnce(rows);
     console.log(
