@@ -15,7 +15,7 @@ describe('job steps parse as Spark SQL', () => {
   it('the manifest names the ten steps', () => {
     expect(MANIFEST.steps.map((s) => s.name)).toEqual([
       'parsed',
-      'repeated_ids',
+      'repeated_rows',
       'loaded_ids',
       'checked',
       'audit',

@@ -3,24 +3,15 @@
 -- first (by source_file, date, amount, then customer and pass-through columns as text); NULL when it is loaded.
 --
 -- Cheap to compute from the stored `parsed`, costly to store (10M rows, 14 columns: ~2.5 s to write), so the
--- manifest marks it `materialize: false` and its two readers each compute it. Rows split on their id: rows of
--- ids in repeated_ids are ranked (a window over those few), every other row streams through with rank 1.
+-- manifest marks it `materialize: false` and its two readers each compute it. Rows split on their id: the rows of
+-- repeated ids come ranked from repeated_rows (stored, a few), every other row streams through with rank 1.
 WITH ranked AS (
   SELECT p.*, 1 AS id_rank
   FROM parsed AS p
-  LEFT JOIN repeated_ids AS r ON r.transaction_id = p.transaction_id
+  LEFT JOIN repeated_rows AS r ON r.transaction_id = p.transaction_id
   WHERE r.transaction_id IS NULL
   UNION ALL
-  -- Valid rows rank among the valid rows of their id; an invalid row's rank is never looked at.
-  SELECT
-    p.*,
-    row_number() OVER (
-      PARTITION BY p.transaction_id, p.invalid_reason IS NULL
-      ORDER BY p.source_file, p.transaction_date, p.transaction_amount,
-        concat_ws('|', p.customer_id, p.store_id, p.channel, p.product_category)
-    ) AS id_rank
-  FROM parsed AS p
-  JOIN repeated_ids AS r ON r.transaction_id = p.transaction_id
+  SELECT * FROM repeated_rows
 )
 SELECT
   k.*,
