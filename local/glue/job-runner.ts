@@ -374,6 +374,18 @@ const PARQUET_SAFE_TYPE =
  * and snappy made a 10M-row, 8-column copy 2.5 s instead of 1.9 s (reading it back costs the same).
  * Steps with other column types (nested, intervals, time zones, ...) stay temp tables.
  */
+/**
+ * COPY options of a step file (see materializeStep). DICTIONARY_SIZE_LIMIT: a column keeps its dictionary only while
+ * a row group has at most 4,096 distinct values in it. Left to itself DuckDB's writer builds the dictionary of
+ * a whole row group before it finds a unique column not worth one (a transaction id, a raw amount), and that
+ * work is wasted; columns with few values (a store, a channel, a date) keep theirs, which their readers' joins and
+ * groupings use. Measured on `parsed` at 10M rows, 11 columns: 2.1 to 3.1 s to write against 3.2 to 3.7 s, reading
+ * it back unchanged; with no dictionaries at all the write is no faster and a grouping over three of its columns
+ * takes 0.40 s instead of 0.11 s. Output tables keep DuckDB's default: their encodings are the analysts'.
+ */
+export const STEP_FILE_COPY_OPTIONS =
+  'FORMAT parquet, COMPRESSION uncompressed, WRITE_BLOOM_FILTER false, DICTIONARY_SIZE_LIMIT 4096';
+
 async function materializeStep(
   db: DuckDb,
   name: string,
@@ -390,9 +402,7 @@ async function materializeStep(
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.parquet`);
   // A newline before the `)`: a step may end in a `--` comment.
-  const reader = await db.connection.runAndReadAll(
-    `COPY (${sql}\n) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed, WRITE_BLOOM_FILTER false)`,
-  );
+  const reader = await db.connection.runAndReadAll(`COPY (${sql}\n) TO ${sqlString(file)} (${STEP_FILE_COPY_OPTIONS})`);
   // Before the next statement: each one may overwrite the profile.
   await counter?.collect();
   await db.run(`CREATE TEMP VIEW ${sqlIdentifier(name)} AS SELECT * FROM read_parquet(${sqlString(escapeGlob(file))})`);
