@@ -367,6 +367,18 @@ const PARQUET_SAFE_TYPE =
   /^(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|FLOAT|DOUBLE|DATE|TIMESTAMP|DECIMAL\(\d+,\d+\))$/;
 
 /**
+ * COPY options of a step file (see materializeStep). DICTIONARY_SIZE_LIMIT: a column stops being dictionary-encoded
+ * once a row group holds more than 4,096 distinct values of it. With DuckDB's default the `parsed` step file of
+ * 10M rows came out the same (dictionaries for stores, channels, dates; unique ids and raw amounts plain, the same
+ * size) but took 3.2 to 3.7 s to write instead of 2.1 to 3.1 s, so the default spends that time on dictionaries
+ * that are then dropped. Reading it back takes the same time. With no dictionaries at all the write is no faster
+ * and a grouping over three of its columns takes 0.40 s instead of 0.11 s. Output tables keep DuckDB's default:
+ * their encodings are the analysts', and a column of a few thousand values per row group is worth a dictionary.
+ */
+export const STEP_FILE_COPY_OPTIONS =
+  'FORMAT parquet, COMPRESSION uncompressed, WRITE_BLOOM_FILTER false, DICTIONARY_SIZE_LIMIT 4096';
+
+/**
  * A step that must be computed once becomes a Parquet file in the run's folder and a view over it, rather than a
  * temp table: an in-memory copy of a wide 10M-row step takes ~1.7 GB and spills past memory_limit, while the file
  * is written in parallel and read back column by column. Measured on 10M rows, `checked`: 19.2 s as a temp table,
@@ -374,18 +386,6 @@ const PARQUET_SAFE_TYPE =
  * and snappy made a 10M-row, 8-column copy 2.5 s instead of 1.9 s (reading it back costs the same).
  * Steps with other column types (nested, intervals, time zones, ...) stay temp tables.
  */
-/**
- * COPY options of a step file (see materializeStep). DICTIONARY_SIZE_LIMIT: a column keeps its dictionary only while
- * a row group has at most 4,096 distinct values in it. Left to itself DuckDB's writer builds the dictionary of
- * a whole row group before it finds a unique column not worth one (a transaction id, a raw amount), and that
- * work is wasted; columns with few values (a store, a channel, a date) keep theirs, which their readers' joins and
- * groupings use. Measured on `parsed` at 10M rows, 11 columns: 2.1 to 3.1 s to write against 3.2 to 3.7 s, reading
- * it back unchanged; with no dictionaries at all the write is no faster and a grouping over three of its columns
- * takes 0.40 s instead of 0.11 s. Output tables keep DuckDB's default: their encodings are the analysts'.
- */
-export const STEP_FILE_COPY_OPTIONS =
-  'FORMAT parquet, COMPRESSION uncompressed, WRITE_BLOOM_FILTER false, DICTIONARY_SIZE_LIMIT 4096';
-
 async function materializeStep(
   db: DuckDb,
   name: string,

@@ -1,6 +1,6 @@
 -- Every parsed row with its reject_reason: invalid_reason, or duplicate_transaction_id for a valid row whose id
 -- is already in transactions_enriched (loaded_ids) or when another valid row of this run with that id sorts
--- first (by source_file, date, amount, then customer and pass-through columns as text); NULL when it is loaded.
+-- first (by source_file, date, amount, then customer, store, channel and category as text); NULL when it is loaded.
 --
 -- Cheap to compute from the stored `parsed`, costly to store (10M rows, 14 columns: ~2.5 s to write), so the
 -- manifest marks it `materialize: false` and its two readers each compute it. Rows split on their id: the rows of
