@@ -1,6 +1,7 @@
 // How fast this machine is at the moment, for reading a benchmark's times: the same fixed DuckDB query (hash and
 // sum 300 million integers on two threads, no I/O, little memory) timed before each benchmark. This machine's speed
-// swings by a third or more over a day, so a time means little without it. Lower is faster.
+// swings by a third or more over a day. The jobs also lean on memory and the disk, so this follows the swing only
+// roughly (README, Numbers); it is context for a time, not a correction to it. Lower is faster.
 import { withDuckDb } from '../local/duckdb';
 
 export const CALIBRATION_QUERY = 'SELECT sum(hash(i) % 1000) FROM range(300000000) AS t(i)';
