@@ -4,7 +4,7 @@
 // roughly (README, Numbers); it is context for a time, not a correction to it. Lower is faster.
 import { withDuckDb } from '../local/duckdb';
 
-export const CALIBRATION_QUERY = 'SELECT sum(hash(i) % 1000) FROM range(300000000) AS t(i)';
+const CALIBRATION_QUERY = 'SELECT sum(hash(i) % 1000) FROM range(300000000) AS t(i)';
 
 /** Seconds the calibration query took, on `threads` threads. */
 export async function calibrationSeconds(threads = 2): Promise<number> {
