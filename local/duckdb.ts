@@ -22,19 +22,6 @@ export class InvalidSqlIdentifierError extends Error {
   }
 }
 
-export class InvalidSqlLiteralError extends Error {
-  constructor() {
-    super('a SQL string literal cannot hold a NUL character');
-    this.name = 'InvalidSqlLiteralError';
-  }
-}
-
-/** Quotes a string as a SQL literal (doubling single quotes). The one quoting helper for built SQL. */
-export function sqlString(value: string): string {
-  if (value.includes('\0')) throw new InvalidSqlLiteralError();
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /**
  * Escapes glob characters in a file path for DuckDB's readers, which treat `*`, `?` and `[` in any path as a
  * pattern: the key `z[1].csv` would otherwise read `z1.csv`, and `x*.csv` every `x...csv`. `[c]` matches c literally.

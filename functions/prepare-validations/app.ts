@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { CATALOG_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
 import { logger } from '../shared/logger';
+import { sqlString } from '../shared/sql-literal';
 
 /** `${run_id}` values: the execution name alphabet. */
 export const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
@@ -67,11 +68,6 @@ export interface PrepareValidationsDeps {
   readText?: (file: string) => Promise<string>;
 }
 
-/** The one quoting helper for SQL string literals: wraps in single quotes and doubles any inside. */
-export function sqlStringLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 export interface PlaceholderValues {
   database: string;
   runId: string;
@@ -98,7 +94,7 @@ export function placeholderSql(values: PlaceholderValues): Record<string, string
   }
   return {
     database: values.database,
-    run_id: sqlStringLiteral(values.runId),
+    run_id: sqlString(values.runId),
     rejected_share_max: String(share),
   };
 }

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type * as Athena from '@aws-sdk/client-athena';
 import type * as Glue from '@aws-sdk/client-glue';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { AwsServiceError } from '../../functions/shared/errors';
 import type { AthenaPort, GluePort } from '../../functions/shared/ports';
 import { DuckDb, sqlIdentifier } from '../duckdb';
 import { buildTableScan } from '../glue/table-scan';
@@ -16,17 +17,7 @@ import { type TableRef, tableRefs } from '../sql/table-refs';
 import { readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
 import { athenaValue, columnInfo, resultCsv } from './result-format';
 
-/** An error shaped like the SDK's Athena exceptions: `name` is the AWS exception name. */
-export class AthenaServiceError extends Error {
-  readonly $fault = 'client' as const;
-  readonly $metadata = { httpStatusCode: 400 };
-  constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
-
-const invalidRequest = (message: string) => new AthenaServiceError('InvalidRequestException', message);
+const invalidRequest = (message: string) => new AwsServiceError('InvalidRequestException', message);
 
 export interface LocalWorkgroup {
   /** The workgroup's default result location, e.g. `s3://lakepipe-athena-results/`. */

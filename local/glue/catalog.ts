@@ -7,22 +7,13 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
+import { AwsServiceError } from '../../functions/shared/errors';
 import type { GluePort } from '../../functions/shared/ports';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 
-/** An error shaped like the SDK's service exceptions: `name` is the AWS exception name. */
-export class GlueServiceError extends Error {
-  readonly $fault = 'client' as const;
-  readonly $metadata = { httpStatusCode: 400 };
-  constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
-
-const entityNotFound = (what: string) => new GlueServiceError('EntityNotFoundException', `${what} not found.`);
-const alreadyExists = (what: string) => new GlueServiceError('AlreadyExistsException', `${what} already exists.`);
-const invalidInput = (message: string) => new GlueServiceError('InvalidInputException', message);
+const entityNotFound = (what: string) => new AwsServiceError('EntityNotFoundException', `${what} not found.`);
+const alreadyExists = (what: string) => new AwsServiceError('AlreadyExistsException', `${what} already exists.`);
+const invalidInput = (message: string) => new AwsServiceError('InvalidInputException', message);
 
 // Glue stores names lowercased; we also use them as file names, so they must be file-safe.
 const NAME = /^[a-z0-9_][a-z0-9_-]{0,254}$/;

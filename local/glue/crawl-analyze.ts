@@ -7,7 +7,8 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { type DuckDb, escapeGlob, sqlString } from '../duckdb';
+import { sqlString } from '../../functions/shared/sql-literal';
+import { type DuckDb, escapeGlob } from '../duckdb';
 import { duckToGlueType } from './glue-types';
 
 export const SAMPLE_BYTES = 1024 * 1024;

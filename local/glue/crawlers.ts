@@ -6,10 +6,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
+import { AwsServiceError } from '../../functions/shared/errors';
 import { DuckDb } from '../duckdb';
 import { parseS3Uri, pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
 import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
-import { catalogName, GlueServiceError, type LocalGlueCatalog } from './catalog';
+import { catalogName, type LocalGlueCatalog } from './catalog';
 import { analyseFile, type CsvDialect, type FileAnalysis, type FileFormat, type InferredColumn } from './crawl-analyze';
 import { isSameGlueType } from './glue-types';
 
@@ -99,7 +100,9 @@ function parseConfiguration(configuration: string | undefined): CrawlerConfigura
   try {
     parsed = JSON.parse(configuration);
   } catch (error) {
-    throw new GlueServiceError('InvalidInputException', 'Crawler Configuration is not valid JSON.', { cause: error });
+    throw new AwsServiceError('InvalidInputException', 'Crawler Configuration is not valid JSON.', 400, {
+      cause: error,
+    });
   }
   return {
     mergeNewColumns: parsed.CrawlerOutput?.Tables?.AddOrUpdateBehavior === 'MergeNewColumns',
@@ -180,7 +183,7 @@ export class LocalCrawlers {
 
   private static validName(name: string | undefined): string {
     if (!name || !/^[A-Za-z0-9_.-]{1,255}$/.test(name) || name.startsWith('.')) {
-      throw new GlueServiceError('InvalidInputException', `Crawler name ${JSON.stringify(name)} is not valid.`);
+      throw new AwsServiceError('InvalidInputException', `Crawler name ${JSON.stringify(name)} is not valid.`);
     }
     return name;
   }
@@ -189,8 +192,7 @@ export class LocalCrawlers {
     const cached = this.records.get(name);
     if (cached) return cached;
     const stored = await readJsonIfExists<CrawlerRecord>(this.recordFile(name));
-    if (!stored)
-      throw new GlueServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
+    if (!stored) throw new AwsServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
     const crawler = reviveCrawler(stored.crawler);
     // A crawl cannot survive its process: a stored RUNNING state means the twin stopped mid-crawl.
     if (crawler.State !== 'READY') {
@@ -217,7 +219,7 @@ export class LocalCrawlers {
   async defineCrawler(input: CrawlerDefinition): Promise<void> {
     const name = LocalCrawlers.validName(input.Name);
     const targets = input.Targets?.S3Targets ?? [];
-    if (targets.length === 0) throw new GlueServiceError('InvalidInputException', 'A crawler needs an S3 target.');
+    if (targets.length === 0) throw new AwsServiceError('InvalidInputException', 'A crawler needs an S3 target.');
     for (const target of targets) parseS3Uri(target.Path ?? '');
     catalogName(input.DatabaseName, 'Database');
     parseConfiguration(input.Configuration);
@@ -228,7 +230,7 @@ export class LocalCrawlers {
       if ((error as Error).name !== 'EntityNotFoundException') throw error;
     }
     if (existing && existing.crawler.State !== 'READY') {
-      throw new GlueServiceError('CrawlerRunningException', `Crawler with name ${name} is running.`);
+      throw new AwsServiceError('CrawlerRunningException', `Crawler with name ${name} is running.`);
     }
     const now = this.now();
     const crawler: Glue.Crawler = {
@@ -274,7 +276,7 @@ export class LocalCrawlers {
     const name = LocalCrawlers.validName(input.Name);
     const record = await this.load(name);
     if (record.crawler.State !== 'READY' || this.running.has(name)) {
-      throw new GlueServiceError('CrawlerRunningException', `Crawler with name ${name} has already started`);
+      throw new AwsServiceError('CrawlerRunningException', `Crawler with name ${name} has already started`);
     }
     const startTime = this.now();
     // Glue keeps the previous LastCrawl until the new crawl ends; only State changes now.
@@ -292,10 +294,10 @@ export class LocalCrawlers {
     const name = LocalCrawlers.validName(input.Name);
     const record = await this.load(name);
     if (record.crawler.State === 'READY') {
-      throw new GlueServiceError('CrawlerNotRunningException', `Crawler with name ${name} is not running`);
+      throw new AwsServiceError('CrawlerNotRunningException', `Crawler with name ${name} is not running`);
     }
     if (record.crawler.State === 'STOPPING') {
-      throw new GlueServiceError('CrawlerStoppingException', `Crawler with name ${name} is stopping`);
+      throw new AwsServiceError('CrawlerStoppingException', `Crawler with name ${name} is stopping`);
     }
     record.crawler.State = 'STOPPING';
     this.stopRequested.add(name);

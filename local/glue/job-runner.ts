@@ -4,7 +4,8 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { DuckDb, escapeGlob, sqlIdentifier, sqlString } from '../duckdb';
+import { sqlString } from '../../functions/shared/sql-literal';
+import { DuckDb, escapeGlob, sqlIdentifier } from '../duckdb';
 import { loadShims, SPARK_COMPAT_SQL } from '../sql/load-shims';
 import { tableRefs } from '../sql/table-refs';
 import type { Workspace } from '../workspace';

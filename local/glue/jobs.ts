@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
+import { AwsServiceError } from '../../functions/shared/errors';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
-import { GlueServiceError } from './catalog';
 import { JobBookmarks } from './job-bookmarks';
 import { loadManifest } from './job-manifest';
 import type { JobCatalog } from './job-output';
@@ -73,14 +73,14 @@ export class LocalGlueJobs {
 
   registerJob(definition: LocalJobDefinition): void {
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(definition.Name)) {
-      throw new GlueServiceError('InvalidInputException', `Job name ${JSON.stringify(definition.Name)} is not valid.`);
+      throw new AwsServiceError('InvalidInputException', `Job name ${JSON.stringify(definition.Name)} is not valid.`);
     }
     this.definitions.set(definition.Name, definition);
   }
 
   private definition(name: string | undefined): LocalJobDefinition {
     const def = name === undefined ? undefined : this.definitions.get(name);
-    if (!def) throw new GlueServiceError('EntityNotFoundException', `Job ${name} not found`);
+    if (!def) throw new AwsServiceError('EntityNotFoundException', `Job ${name} not found`);
     return def;
   }
 
@@ -114,7 +114,7 @@ export class LocalGlueJobs {
     const running = [...this.active.values()].filter((run) => run.jobName === def.Name).length;
     const max = def.MaxConcurrentRuns ?? 1;
     if (running >= max) {
-      throw new GlueServiceError(
+      throw new AwsServiceError(
         'ConcurrentRunsExceededException',
         `Concurrent runs exceeded for ${def.Name}: ${running} run(s) active, MaxConcurrentRuns is ${max}.`,
       );
@@ -229,13 +229,13 @@ export class LocalGlueJobs {
       const stored = await this.readRun(name, runId);
       if (stored) return toJobRun(stored.jobRun);
     }
-    throw new GlueServiceError('EntityNotFoundException', `Job run ${runId} not found`);
+    throw new AwsServiceError('EntityNotFoundException', `Job run ${runId} not found`);
   }
 
   async getJobRun(input: Glue.GetJobRunRequest): Promise<Glue.GetJobRunResponse> {
     const def = this.definition(input.JobName);
     const stored = await this.readRun(def.Name, input.RunId ?? '');
-    if (!stored) throw new GlueServiceError('EntityNotFoundException', `Job run ${input.RunId} not found`);
+    if (!stored) throw new AwsServiceError('EntityNotFoundException', `Job run ${input.RunId} not found`);
     return { JobRun: toJobRun(stored.jobRun) };
   }
 
@@ -256,8 +256,7 @@ export class LocalGlueJobs {
     }
     runs.sort((a, b) => (b.StartedOn?.getTime() ?? 0) - (a.StartedOn?.getTime() ?? 0));
     const start = input.NextToken === undefined ? 0 : Number.parseInt(input.NextToken, 10);
-    if (!Number.isInteger(start) || start < 0)
-      throw new GlueServiceError('InvalidInputException', 'Invalid NextToken.');
+    if (!Number.isInteger(start) || start < 0) throw new AwsServiceError('InvalidInputException', 'Invalid NextToken.');
     const size = Math.min(input.MaxResults ?? 100, 200);
     const page = runs.slice(start, start + size);
     return { JobRuns: page, ...(start + size < runs.length ? { NextToken: String(start + size) } : {}) };

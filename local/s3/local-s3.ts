@@ -7,11 +7,12 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as S3 from '@aws-sdk/client-s3';
+import { AwsServiceError } from '../../functions/shared/errors';
 import type { ObjectBody, S3Port } from '../../functions/shared/ports';
 import { readdirIfExists, readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
-import { bucketPath, objectPath, S3ServiceError, validateBucket, validateKey } from './s3-paths';
+import { bucketPath, objectPath, validateBucket, validateKey } from './s3-paths';
 
-export { parseS3Uri, pathToS3Uri, S3ServiceError, s3UriToPath } from './s3-paths';
+export { parseS3Uri, pathToS3Uri, s3UriToPath } from './s3-paths';
 
 /**
  * PutObject's input as callers of the SDK command may pass it: the model type says a stream, the command also
@@ -39,9 +40,9 @@ interface ListedObject {
 // Temp files of atomic writes (`.<name>.<pid>.<hex>.tmp`) are never objects.
 const TEMP_FILE = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 
-const noSuchKey = (key: string) => new S3ServiceError('NoSuchKey', `The specified key does not exist: ${key}`, 404);
+const noSuchKey = (key: string) => new AwsServiceError('NoSuchKey', `The specified key does not exist: ${key}`, 404);
 const noSuchBucket = (bucket: string) =>
-  new S3ServiceError('NoSuchBucket', `The specified bucket does not exist: ${bucket}`, 404);
+  new AwsServiceError('NoSuchBucket', `The specified bucket does not exist: ${bucket}`, 404);
 
 async function bodyBytes(body: PutObjectInput['Body']): Promise<Uint8Array> {
   if (body === undefined) return new Uint8Array();
@@ -55,7 +56,7 @@ async function bodyBytes(body: PutObjectInput['Body']): Promise<Uint8Array> {
     }
     return Buffer.concat(chunks);
   }
-  throw new S3ServiceError('InvalidArgument', 'Unsupported Body type for the local S3.');
+  throw new AwsServiceError('InvalidArgument', 'Unsupported Body type for the local S3.');
 }
 
 async function md5File(file: string): Promise<string> {
@@ -76,7 +77,7 @@ export function parseRange(range: string | undefined, size: number): { start: nu
   if (range === undefined || size === 0) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
   if (!m || (m[1] === '' && m[2] === '')) {
-    throw new S3ServiceError('InvalidRange', 'The requested range is not satisfiable', 416);
+    throw new AwsServiceError('InvalidRange', 'The requested range is not satisfiable', 416);
   }
   let start: number;
   let end: number;
@@ -88,7 +89,7 @@ export function parseRange(range: string | undefined, size: number): { start: nu
     end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
   }
   if (start >= size || start > end)
-    throw new S3ServiceError('InvalidRange', 'The requested range is not satisfiable', 416);
+    throw new AwsServiceError('InvalidRange', 'The requested range is not satisfiable', 416);
   return { start, end };
 }
 
@@ -154,11 +155,11 @@ export class LocalS3 implements S3Port {
       const code = (error as NodeJS.ErrnoException).code;
       // `a` and `a/b` cannot both exist on disk; S3 allows it, the local store refuses it clearly.
       if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {
-        throw new S3ServiceError('InvalidArgument', `Key ${key} collides with a folder or file of another key.`, 400, {
+        throw new AwsServiceError('InvalidArgument', `Key ${key} collides with a folder or file of another key.`, 400, {
           cause: error,
         });
       }
-      if (code === 'ENAMETOOLONG') throw new S3ServiceError('KeyTooLongError', 'Your key is too long.', 400);
+      if (code === 'ENAMETOOLONG') throw new AwsServiceError('KeyTooLongError', 'Your key is too long.', 400);
       throw error;
     }
     const info = await stat(file);
@@ -178,7 +179,7 @@ export class LocalS3 implements S3Port {
     const key = validateKey(input.Key);
     const meta = await this.meta(bucket, key);
     // HeadObject has no body, so the SDK reports a missing key as `NotFound`, not `NoSuchKey`.
-    if (!meta) throw new S3ServiceError('NotFound', 'Not Found', 404);
+    if (!meta) throw new AwsServiceError('NotFound', 'Not Found', 404);
     return this.describe(meta);
   }
 
@@ -188,7 +189,7 @@ export class LocalS3 implements S3Port {
     const meta = await this.meta(bucket, key);
     if (!meta) throw noSuchKey(key);
     if (input.IfMatch && input.IfMatch !== meta.eTag) {
-      throw new S3ServiceError(
+      throw new AwsServiceError(
         'PreconditionFailed',
         'At least one of the pre-conditions you specified did not hold',
         412,
@@ -232,7 +233,7 @@ export class LocalS3 implements S3Port {
       return { ...this.listed(existing), landedAt: new Date(existing.landedAtMs ?? existing.mtimeMs), existed: true };
     }
     if (existing && input.IfDifferent === 'refuse') {
-      throw new S3ServiceError('PreconditionFailed', `s3://${bucket}/${key} already holds different content`, 412);
+      throw new AwsServiceError('PreconditionFailed', `s3://${bucket}/${key} already holds different content`, 412);
     }
     const file = objectPath(this.workspace, bucket, key);
     await mkdir(path.dirname(file), { recursive: true });
@@ -280,7 +281,7 @@ export class LocalS3 implements S3Port {
   async copyObject(input: S3.CopyObjectRequest): Promise<S3.CopyObjectOutput> {
     const source = decodeURIComponent((input.CopySource ?? '').replace(/^\//, ''));
     const slash = source.indexOf('/');
-    if (slash <= 0) throw new S3ServiceError('InvalidArgument', 'Copy Source must mention the source bucket and key');
+    if (slash <= 0) throw new AwsServiceError('InvalidArgument', 'Copy Source must mention the source bucket and key');
     const from = await this.getObject({ Bucket: source.slice(0, slash), Key: source.slice(slash + 1) });
     const bytes = (await from.Body?.transformToByteArray()) ?? new Uint8Array();
     const replace = input.MetadataDirective === 'REPLACE';
@@ -347,7 +348,7 @@ export class LocalS3 implements S3Port {
     const bucket = await this.requireBucket(input.Bucket);
     const prefix = input.Prefix ?? '';
     const maxKeys = input.MaxKeys ?? 1000;
-    if (maxKeys < 0) throw new S3ServiceError('InvalidArgument', 'MaxKeys must be non-negative.');
+    if (maxKeys < 0) throw new AwsServiceError('InvalidArgument', 'MaxKeys must be non-negative.');
     let after = input.StartAfter ?? '';
     if (input.ContinuationToken) {
       after = Buffer.from(input.ContinuationToken, 'base64url').toString('utf8');

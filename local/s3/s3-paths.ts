@@ -1,18 +1,8 @@
 // Where S3 objects live on disk: `s3://bucket/key` <-> `<home>/buckets/<bucket>/<key>`. Keys are untrusted,
 // so every mapping checks that the key cannot leave its bucket folder.
 import path from 'node:path';
+import { AwsServiceError } from '../../functions/shared/errors';
 import type { Workspace } from '../workspace';
-
-/** An error shaped like the SDK's S3 exceptions: `name` is the S3 error code. */
-export class S3ServiceError extends Error {
-  readonly $fault = 'client' as const;
-  readonly $metadata: { httpStatusCode: number };
-  constructor(name: string, message: string, httpStatusCode = 400, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-    this.$metadata = { httpStatusCode };
-  }
-}
 
 // S3's rules, minus dots (a dotted bucket name works in S3 but we also forbid a leading dot so that
 // workspace-internal folders such as `.meta` can never collide with a bucket).
@@ -20,7 +10,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export function validateBucket(bucket: string | undefined): string {
   if (!bucket || !BUCKET.test(bucket) || bucket.includes('..')) {
-    throw new S3ServiceError('InvalidBucketName', `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
+    throw new AwsServiceError('InvalidBucketName', `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
   }
   return bucket;
 }
@@ -32,9 +22,9 @@ export function validateBucket(bucket: string | undefined): string {
  */
 export function validateKey(key: string | undefined): string {
   const invalid = (why: string) =>
-    new S3ServiceError('InvalidArgument', `Object key ${JSON.stringify(key)} is not supported locally: ${why}.`);
+    new AwsServiceError('InvalidArgument', `Object key ${JSON.stringify(key)} is not supported locally: ${why}.`);
   if (key === undefined || key.length === 0) throw invalid('empty key');
-  if (Buffer.byteLength(key, 'utf8') > 1024) throw new S3ServiceError('KeyTooLongError', 'Your key is too long.');
+  if (Buffer.byteLength(key, 'utf8') > 1024) throw new AwsServiceError('KeyTooLongError', 'Your key is too long.');
   if (key.includes('\0')) throw invalid('NUL byte');
   if (key.includes('\\')) throw invalid('backslash');
   if (key.startsWith('/')) throw invalid('absolute path');
@@ -53,7 +43,7 @@ export function bucketPath(workspace: Workspace, bucket: string): string {
 export function objectPath(workspace: Workspace, bucket: string, key: string): string {
   const root = bucketPath(workspace, bucket);
   const file = path.join(root, ...validateKey(key).split('/'));
-  if (!file.startsWith(root + path.sep)) throw new S3ServiceError('InvalidArgument', 'Object key escapes its bucket.');
+  if (!file.startsWith(root + path.sep)) throw new AwsServiceError('InvalidArgument', 'Object key escapes its bucket.');
   return file;
 }
 

@@ -8,18 +8,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type * as Sns from '@aws-sdk/client-sns';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { AwsServiceError } from '../../functions/shared/errors';
 import type { SnsPort } from '../../functions/shared/ports';
 import { type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
-
-export class SnsServiceError extends Error {
-  readonly $fault = 'client' as const;
-  readonly $metadata: { httpStatusCode: number };
-  constructor(name: string, message: string, httpStatusCode = 400) {
-    super(message);
-    this.name = name;
-    this.$metadata = { httpStatusCode };
-  }
-}
 
 export interface LocalTopic {
   /** Email addresses subscribed (and confirmed) to the topic. */
@@ -46,8 +37,8 @@ export interface PublishedMessage {
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const MAX_MESSAGE_BYTES = 262_144;
 
-function invalid(message: string): SnsServiceError {
-  return new SnsServiceError('InvalidParameterException', `Invalid parameter: ${message}`);
+function invalid(message: string): AwsServiceError {
+  return new AwsServiceError('InvalidParameterException', `Invalid parameter: ${message}`);
 }
 
 /** SNS's Subject rule: UTF-8 text, no line breaks or control characters, less than 100 characters. */
@@ -94,7 +85,7 @@ export class LocalSns implements SnsPort {
     if (!arn) throw invalid('TopicArn or TargetArn Reason: no value for required parameter');
     if (!TOPIC_ARN.test(arn)) throw invalid('TopicArn');
     const topic = this.options.topics[arn];
-    if (!topic) throw new SnsServiceError('NotFoundException', 'Topic does not exist', 404);
+    if (!topic) throw new AwsServiceError('NotFoundException', 'Topic does not exist', 404);
     if (!input.Message) throw invalid('Empty message');
     if (Buffer.byteLength(input.Message, 'utf8') > MAX_MESSAGE_BYTES) {
       throw invalid('Message too long');

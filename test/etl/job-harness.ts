@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { type DuckDb, sqlIdentifier, sqlString } from '../../local/duckdb';
+import { sqlString } from '../../functions/shared/sql-literal';
+import { type DuckDb, sqlIdentifier } from '../../local/duckdb';
 import { loadManifest } from '../../local/glue/job-manifest';
 import { expandPassThrough, passThroughColumns } from '../../local/glue/pass-through';
 import { loadShims, SPARK_COMPAT_SQL, TRINO_COMPAT_SQL } from '../../local/sql/load-shims';

@@ -1,4 +1,5 @@
-import { DuckDb, escapeGlob, sqlIdentifier, sqlString } from '../../../local/duckdb';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { DuckDb, escapeGlob, sqlIdentifier } from '../../../local/duckdb';
 import { duckToGlueType, glueToDuckType, UnsupportedTypeError } from '../../../local/glue/glue-types';
 
 describe('Glue/Hive <-> DuckDB types', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
-import { DuckDb, sqlString } from '../../../local/duckdb';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { DuckDb } from '../../../local/duckdb';
 import { buildTableScan, listTableFiles } from '../../../local/glue/table-scan';
 import { Workspace } from '../../../local/workspace';
 

@@ -3,7 +3,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDb, sqlString } from '../../../local/duckdb';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { DuckDb } from '../../../local/duckdb';
 import { type ProfileNode, SourceRowCounter, sourceScansOf } from '../../../local/glue/source-rows';
 
 const ROWS = 50_000;

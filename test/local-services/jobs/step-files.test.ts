@@ -3,7 +3,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sqlString, withDuckDb } from '../../../local/duckdb';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { withDuckDb } from '../../../local/duckdb';
 import { STEP_FILE_COPY_OPTIONS } from '../../../local/glue/job-runner';
 
 type ColumnChunk = {

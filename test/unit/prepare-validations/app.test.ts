@@ -8,9 +8,9 @@ import {
   createHandler,
   loadPrepareValidationsConfig,
   type PrepareValidationsInput,
-  sqlStringLiteral,
 } from '../../../functions/prepare-validations/app';
 import { ConfigError } from '../../../functions/shared/errors';
+import { sqlString } from '../../../functions/shared/sql-literal';
 import { lambdaContext } from '../../fixtures/lambda-context';
 
 /** rejected_share.sql, row_count.sql and typo.sql (which misspells two placeholders). */
@@ -133,7 +133,7 @@ describe('prepare-validations', () => {
 
   it('quotes string literals by doubling single quotes', () => {
     // Act
-    const literal = sqlStringLiteral("it's a 'test'");
+    const literal = sqlString("it's a 'test'");
 
     // Assess
     expect(literal).toBe("'it''s a ''test'''");
