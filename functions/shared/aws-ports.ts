@@ -1,10 +1,8 @@
 // Production wiring of the ports: bare-bones SDK v3 clients, `client.send(new XCommand(input))`.
-import * as Athena from '@aws-sdk/client-athena';
 import * as Glue from '@aws-sdk/client-glue';
 import * as S3 from '@aws-sdk/client-s3';
 import * as Sfn from '@aws-sdk/client-sfn';
-import * as Sns from '@aws-sdk/client-sns';
-import type { AthenaPort, GluePort, S3Port, SfnPort, SnsPort } from './ports';
+import type { GluePort, S3Port, SfnPort } from './ports';
 
 export function glueAdapter(client: Glue.GlueClient): GluePort {
   return {
@@ -24,18 +22,6 @@ export function glueAdapter(client: Glue.GlueClient): GluePort {
     batchCreatePartition: (input) => client.send(new Glue.BatchCreatePartitionCommand(input)),
     batchDeletePartition: (input) => client.send(new Glue.BatchDeletePartitionCommand(input)),
   };
-}
-
-export function athenaAdapter(client: Athena.AthenaClient): AthenaPort {
-  return {
-    startQueryExecution: (input) => client.send(new Athena.StartQueryExecutionCommand(input)),
-    getQueryExecution: (input) => client.send(new Athena.GetQueryExecutionCommand(input)),
-    getQueryResults: (input) => client.send(new Athena.GetQueryResultsCommand(input)),
-  };
-}
-
-export function snsAdapter(client: Sns.SNSClient): SnsPort {
-  return { publish: (input) => client.send(new Sns.PublishCommand(input)) };
 }
 
 export function sfnAdapter(client: Sfn.SFNClient): SfnPort {

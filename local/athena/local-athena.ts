@@ -7,10 +7,11 @@ import { stat } from 'node:fs/promises';
 import type * as Athena from '@aws-sdk/client-athena';
 import type * as Glue from '@aws-sdk/client-glue';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { AwsServiceError } from '../../functions/shared/errors';
+import { AwsServiceError, hasErrorName } from '../../functions/shared/errors';
 import type { AthenaPort, GluePort } from '../../functions/shared/ports';
 import { DuckDb, sqlIdentifier } from '../duckdb';
 import { buildTableScan } from '../glue/table-scan';
+import { allPartitions, allTables } from '../paging';
 import { s3UriToPath } from '../s3/s3-paths';
 import { loadShims, TRINO_COMPAT_SQL } from '../sql/load-shims';
 import { type TableRef, tableRefs } from '../sql/table-refs';
@@ -295,32 +296,16 @@ export class LocalAthena implements AthenaPort {
   }
 
   private async allTables(database: string): Promise<string[]> {
-    const names: string[] = [];
-    let token: string | undefined;
     try {
-      do {
-        const page = await this.options.catalog.getTables({ DatabaseName: database, NextToken: token });
-        names.push(...(page.TableList ?? []).map((t) => t.Name ?? '').filter((n) => n !== ''));
-        token = page.NextToken;
-      } while (token);
+      const tables = await allTables(this.options.catalog, database);
+      return tables.map((t) => t.Name ?? '').filter((n) => n !== '');
     } catch (error) {
-      if ((error as Error).name !== 'EntityNotFoundException') throw error;
+      if (!hasErrorName(error, 'EntityNotFoundException')) throw error;
+      return [];
     }
-    return names;
   }
 
   private async partitions(database: string, table: string): Promise<Glue.Partition[]> {
-    const out: Glue.Partition[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.options.catalog.getPartitions({
-        DatabaseName: database,
-        TableName: table,
-        NextToken: token,
-      });
-      out.push(...(page.Partitions ?? []));
-      token = page.NextToken;
-    } while (token);
-    return out;
+    return allPartitions(this.options.catalog, database, table);
   }
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { AwsServiceError } from '../../functions/shared/errors';
 import type { GluePort } from '../../functions/shared/ports';
+import { pageOf } from '../paging';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 
 const entityNotFound = (what: string) => new AwsServiceError('EntityNotFoundException', `${what} not found.`);
@@ -46,15 +47,6 @@ function reviveDates<T>(value: T): T {
   return JSON.parse(JSON.stringify(value), (key, v) =>
     DATE_FIELDS.has(key) && typeof v === 'string' ? new Date(v) : v,
   ) as T;
-}
-
-function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined) {
-  const start = nextToken === undefined ? 0 : Number.parseInt(nextToken, 10);
-  if (!Number.isInteger(start) || start < 0) throw invalidInput('NextToken is not valid.');
-  const size = maxResults ?? 1000;
-  const page = items.slice(start, start + size);
-  const next = start + size < items.length ? String(start + size) : undefined;
-  return { page, next };
 }
 
 export class LocalGlueCatalog implements CatalogOps {
@@ -133,7 +125,7 @@ export class LocalGlueCatalog implements CatalogOps {
       const database = await readJsonIfExists<Glue.Database>(this.dbFile(name));
       if (database) databases.push(reviveDates(database));
     }
-    const { page, next } = paginate(databases, input.MaxResults, input.NextToken);
+    const { page, next } = pageOf(databases, input.NextToken, input.MaxResults ?? 1000);
     return { DatabaseList: page, NextToken: next };
   }
 
@@ -194,7 +186,7 @@ export class LocalGlueCatalog implements CatalogOps {
       const stored = await readJsonIfExists<Glue.Table>(this.tableFile(db, name));
       if (stored) tables.push(reviveDates(stored));
     }
-    const { page, next } = paginate(tables, input.MaxResults, input.NextToken);
+    const { page, next } = pageOf(tables, input.NextToken, input.MaxResults ?? 1000);
     return { TableList: page, NextToken: next };
   }
 
@@ -249,7 +241,7 @@ export class LocalGlueCatalog implements CatalogOps {
       const predicate = parsePartitionExpression(input.Expression, keys);
       partitions = partitions.filter((p) => predicate(p.Values ?? []));
     }
-    const { page, next } = paginate(partitions, input.MaxResults, input.NextToken);
+    const { page, next } = pageOf(partitions, input.NextToken, input.MaxResults ?? 1000);
     return { Partitions: page, NextToken: next };
   }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { AwsServiceError } from '../../functions/shared/errors';
 import { DuckDb } from '../duckdb';
+import { allPartitions } from '../paging';
 import { parseS3Uri, pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
 import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 import { catalogName, type LocalGlueCatalog } from './catalog';
@@ -43,13 +44,6 @@ interface CrawlerRecord {
 interface CrawlerConfiguration {
   mergeNewColumns: boolean;
   partitionsInheritFromTable: boolean;
-}
-
-export class CrawlerDefinitionError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'CrawlerDefinitionError';
-  }
 }
 
 const SERDE = {
@@ -642,13 +636,7 @@ export class LocalCrawlers {
       entry.files.push(f);
       wanted.set(key, entry);
     }
-    const existing: Glue.Partition[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.catalog.getPartitions({ DatabaseName: database, TableName: table, NextToken: token });
-      existing.push(...(page.Partitions ?? []));
-      token = page.NextToken;
-    } while (token);
+    const existing = await allPartitions(this.catalog, database, table);
     const existingKeys = new Map(existing.map((p) => [JSON.stringify(p.Values ?? []), p]));
     // InheritFromTable: a partition carries the table's schema; otherwise the schema of its own files.
     const partitionSd = (location: string, own: AnalysedFile[]): Glue.StorageDescriptor => {

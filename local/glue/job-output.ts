@@ -7,6 +7,7 @@ import type * as Glue from '@aws-sdk/client-glue';
 import type { GluePort } from '../../functions/shared/ports';
 import { sqlString } from '../../functions/shared/sql-literal';
 import { type DuckDb, sqlIdentifier } from '../duckdb';
+import { allPartitions } from '../paging';
 import { s3UriToPath } from '../s3/s3-paths';
 import type { Workspace } from '../workspace';
 import { duckdbTypeFor, type ManifestOutput } from './job-manifest';
@@ -234,17 +235,6 @@ async function moveTree(fromDir: string, toDir: string, relFiles: string[]): Pro
   }
 }
 
-async function getAllPartitions(catalog: JobCatalog, database: string, table: string): Promise<Glue.Partition[]> {
-  const out: Glue.Partition[] = [];
-  let token: string | undefined;
-  do {
-    const page = await catalog.getPartitions({ DatabaseName: database, TableName: table, NextToken: token });
-    out.push(...(page.Partitions ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
-
 /** BatchDeletePartition takes at most 25 partitions per call; one already gone is what was wanted. */
 async function deletePartitions(
   catalog: JobCatalog,
@@ -342,12 +332,12 @@ export async function commitOutput(
     // The old partitions go (their files already went to the trash), and this run's are registered below with
     // their current columns. The table itself stays, so a reader never finds it missing; at worst it sees it
     // empty for the moment between the two calls.
-    await deletePartitions(catalog, database, output.table, await getAllPartitions(catalog, database, output.table));
+    await deletePartitions(catalog, database, output.table, await allPartitions(catalog, database, output.table));
   }
   const known =
     output.mode === 'overwrite'
       ? new Set<string>()
-      : new Set((await getAllPartitions(catalog, database, output.table)).map((p) => JSON.stringify(p.Values ?? [])));
+      : new Set((await allPartitions(catalog, database, output.table)).map((p) => JSON.stringify(p.Values ?? [])));
   const inputs: Glue.PartitionInput[] = [];
   for (const [folder, values] of folders) {
     if (known.has(JSON.stringify(values))) continue;

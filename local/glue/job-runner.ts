@@ -6,6 +6,7 @@ import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { sqlString } from '../../functions/shared/sql-literal';
 import { DuckDb, escapeGlob, sqlIdentifier } from '../duckdb';
+import { allPartitions, allTables } from '../paging';
 import { loadShims, SPARK_COMPAT_SQL } from '../sql/load-shims';
 import { tableRefs } from '../sql/table-refs';
 import type { Workspace } from '../workspace';
@@ -140,17 +141,6 @@ function parameterValue(name: string, p: ManifestParameter, args: Record<string,
   throw new JobRunError(`parameter ${name} needs job argument --${p.argument}`);
 }
 
-async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...page.items);
-    token = page.next;
-  } while (token);
-  return out;
-}
-
 /** A typed relation with no rows in the shape of a catalog table, for a table (or run) with no files to read. */
 function emptyTableSelect(table: Glue.Table, withSourceFile: boolean): string {
   const columns = [...(table.StorageDescriptor?.Columns ?? []), ...(table.PartitionKeys ?? [])];
@@ -223,7 +213,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
   );
   stats.passThrough = passThrough;
   manifest = { ...manifest, steps: manifest.steps.map((s) => ({ ...s, sql: expandPassThrough(s.sql, passThrough) })) };
-  const sourcePartitions = await partitionsOf(catalog, database, sourceTable);
+  const sourcePartitions = await allPartitions(catalog, database, sourceTable);
   const allFiles = await filesOf(workspace, source, sourcePartitions);
   const files = manifest.bookmark ? await req.bookmarks.unread(req.jobName, allFiles) : allFiles;
   stats.sourceFiles = files.length;
@@ -423,13 +413,6 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new JobRunError('job run interrupted', { cause: signal.reason });
 }
 
-async function partitionsOf(catalog: JobCatalog, database: string, table: string): Promise<Glue.Partition[]> {
-  return allPages(async (token) => {
-    const page = await catalog.getPartitions({ DatabaseName: database, TableName: table, NextToken: token });
-    return { items: page.Partitions ?? [], next: page.NextToken };
-  });
-}
-
 /** The files the table scan would read, with the size and mtime bookmarks compare. */
 async function filesOf(workspace: Workspace, table: Glue.Table, partitions: Glue.Partition[]): Promise<SourceFile[]> {
   const files = await listTableFiles(workspace, table, partitions);
@@ -459,15 +442,12 @@ async function defineCatalogViews(
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   await db.run(`USE ${schema}`);
   const named = await namedTables(db, req.manifest, database);
-  const tables = await allPages(async (token) => {
-    const page = await req.catalog.getTables({ DatabaseName: database, NextToken: token });
-    return { items: page.TableList ?? [], next: page.NextToken };
-  });
+  const tables = await allTables(req.catalog, database);
   for (const table of tables) {
     const name = table.Name ?? '';
     if (!IDENTIFIER.test(name) || outputLocations.has(name)) continue;
     if (named && !named.has(name)) continue;
-    const partitions = name === source.Name ? sourcePartitions : await partitionsOf(req.catalog, database, name);
+    const partitions = name === source.Name ? sourcePartitions : await allPartitions(req.catalog, database, name);
     try {
       const { sql: select } = await buildTableScan(db, req.workspace, { table, partitions });
       await db.run(`CREATE OR REPLACE VIEW ${schema}.${sqlIdentifier(name)} AS ${select}`);

@@ -6,6 +6,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { AwsServiceError } from '../../functions/shared/errors';
+import { pageOf } from '../paging';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 import { JobBookmarks } from './job-bookmarks';
 import { loadManifest } from './job-manifest';
@@ -255,11 +256,8 @@ export class LocalGlueJobs {
       if (stored) runs.push(toJobRun(stored.jobRun));
     }
     runs.sort((a, b) => (b.StartedOn?.getTime() ?? 0) - (a.StartedOn?.getTime() ?? 0));
-    const start = input.NextToken === undefined ? 0 : Number.parseInt(input.NextToken, 10);
-    if (!Number.isInteger(start) || start < 0) throw new AwsServiceError('InvalidInputException', 'Invalid NextToken.');
-    const size = Math.min(input.MaxResults ?? 100, 200);
-    const page = runs.slice(start, start + size);
-    return { JobRuns: page, ...(start + size < runs.length ? { NextToken: String(start + size) } : {}) };
+    const { page, next } = pageOf(runs, input.NextToken, Math.min(input.MaxResults ?? 100, 200));
+    return { JobRuns: page, ...(next ? { NextToken: next } : {}) };
   }
 
   /** Rows read from the source and written per output of a succeeded run (the twin's summary shows them). */

@@ -311,15 +311,3 @@ export async function buildTableScan(db: DuckDb, workspace: Workspace, options: 
     `JOIN (VALUES ${rows.join(', ')}) AS ${valuesAlias} ON base.${FILE_COLUMN} = files.path)`;
   return { sql, files };
 }
-
-/** Registers the scan as a (temporary) view, so later SQL can name it. */
-export async function createTableScanView(
-  db: DuckDb,
-  workspace: Workspace,
-  viewName: string,
-  options: TableScanOptions,
-): Promise<TableScan> {
-  const scan = await buildTableScan(db, workspace, options);
-  await db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(viewName)} AS SELECT * FROM ${scan.sql} AS t`);
-  return scan;
-}

@@ -3,6 +3,7 @@
 // engine event, and redrives from the state that failed.
 import type * as Sfn from '@aws-sdk/client-sfn';
 import type { SfnPort } from '../../functions/shared/ports';
+import { pageOf } from '../paging';
 import type { Definition } from './definition';
 import {
   type EngineEvent,
@@ -146,9 +147,11 @@ export class LocalSfn implements SfnPort {
 
   async listExecutions(input: Sfn.ListExecutionsInput): Promise<Sfn.ListExecutionsOutput> {
     const all = (await this.store.list()).filter((r) => !input.statusFilter || r.status === input.statusFilter);
-    const start = input.nextToken ? Number(input.nextToken) : 0;
-    const size = input.maxResults && input.maxResults > 0 ? input.maxResults : 100;
-    const page = all.slice(start, start + size);
+    const { page, next } = pageOf(
+      all,
+      input.nextToken,
+      input.maxResults && input.maxResults > 0 ? input.maxResults : 100,
+    );
     return {
       executions: page.map((r) => ({
         executionArn: r.executionArn,
@@ -159,7 +162,7 @@ export class LocalSfn implements SfnPort {
         stopDate: r.stopDate ? new Date(r.stopDate) : undefined,
         redriveCount: r.redriveCount,
       })),
-      nextToken: start + size < all.length ? String(start + size) : undefined,
+      nextToken: next,
     };
   }
 
