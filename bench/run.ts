@@ -1,12 +1,15 @@
-// Benchmark (not a test): generated transactions through the whole local pipeline, as `lakepipe run` does
-// it: land, arrival Lambda, screen, crawl, job, validations, notification. Prints per-stage times, total
-// wall time, rows/s, peak memory and the ratio of the total to one DuckDB scan of the same CSV.
+// Benchmark (not a test): generated transactions through the whole local pipeline, as `lakepipe run` does it:
+// land, arrival Lambda, screen, crawl, job, validations, notification. Each size runs in its own process, so its
+// peak RSS is its own. Prints per-stage times, wall time, rows/s, peak memory and the ratio of the wall time to one
+// DuckDB scan of the same CSV timed in the same process, then writes the table into docs/benchmarks.md.
 //
 //   npm run bench                      # 1 million and 10 million rows
-//   npm run bench -- --rows 2000000    # one size
+//   npm run bench -- --rows 2000000    # one size (repeat --rows for more)
+//   npm run bench -- --no-write        # print only
 // Generated data is kept in bench/out/ and reused; every run gets a fresh workspace.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +22,25 @@ import { foldStages, summarize } from '../local/twin/summary';
 import { createTwin } from '../local/twin/twin';
 import { calibrationSeconds } from './calibrate';
 
-const OUT = path.resolve(__dirname, 'out');
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'bench', 'out');
+const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
+const TABLE_START = '<!-- bench:table:start -->';
+const TABLE_END = '<!-- bench:table:end -->';
+
+interface SizeResult {
+  rows: number;
+  bytes: number;
+  status: string;
+  error?: string;
+  scanSeconds: number;
+  totalSeconds: number;
+  peakRssMiB: number;
+  stages: { state: string; seconds: number }[];
+  rowsRead?: number;
+  validationsPassed: number;
+  validations: number;
+}
 
 /** Peak resident memory of this process so far (the kernel's high-water mark), in MiB. */
 function peakRssMiB(): number {
@@ -31,80 +52,139 @@ function peakRssMiB(): number {
 
 async function ensureData(rows: number): Promise<string> {
   const file = path.join(OUT, `pipeline-${rows}`, `transactions-${rows}.csv`);
-  const have = await stat(file).catch(() => undefined);
-  if (!have) {
-    await mkdir(path.dirname(file), { recursive: true });
-    const t = Date.now();
-    process.stderr.write(`generating ${rows.toLocaleString('en-US')} rows -> ${file}\n`);
-    await generateTransactionsFile(file, { rows, seed: rows, idPrefix: `P${rows}-` });
-    process.stderr.write(`  generated in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
-  }
+  if (await stat(file).catch(() => undefined)) return file;
+  await mkdir(path.dirname(file), { recursive: true });
+  process.stderr.write(`generating ${rows.toLocaleString('en-US')} rows -> ${file}\n`);
+  await generateTransactionsFile(file, { rows, seed: rows, idPrefix: `P${rows}-` });
   return file;
 }
 
-async function duckdbScanMs(file: string): Promise<number> {
+/** The floor every ratio is taken against: one scan of the file in a fresh in-memory DuckDB, default settings. */
+async function oneScanSeconds(file: string): Promise<number> {
   return withDuckDb(async (db) => {
-    const t = performance.now();
-    await db.query(
-      `SELECT count(*) AS n, sum(TRY_CAST(transaction_amount AS DECIMAL(18,2))) AS s FROM read_csv(${sqlString(file)}, header = true, all_varchar = true)`,
-    );
-    return performance.now() - t;
+    const started = performance.now();
+    await db.query(`SELECT count(*), sum(length(customer_id)) FROM read_csv(${sqlString(file)})`);
+    return (performance.now() - started) / 1000;
   });
 }
 
-async function benchOnce(rows: number) {
+/** One size, in this process: the child side of the benchmark. */
+async function benchOneSize(rows: number): Promise<SizeResult> {
   const file = await ensureData(rows);
   const bytes = (await stat(file)).size;
-  const scanMs = await duckdbScanMs(file);
+  const scanSeconds = await oneScanSeconds(file);
   const home = await mkdtemp(path.join(OUT, 'home-'));
   try {
     const twin = await createTwin({ ...defaultSettings(home), asOf: '2025-07-01' });
-    const t0 = performance.now();
+    const started = performance.now();
     const landed = await landFiles(twin, [file]);
     const arrival = await deliverArrivals(twin, landed);
     const [record] = await waitForExecutions(twin, arrival.started);
-    const totalMs = performance.now() - t0;
+    const totalSeconds = (performance.now() - started) / 1000;
     if (!record) throw new Error('no execution started');
     const summary = await summarize(twin, record);
-    return { rows, bytes, scanMs, totalMs, status: record.status, error: record.error, summary, peak: peakRssMiB() };
+    return {
+      rows,
+      bytes,
+      status: record.status,
+      error: record.error,
+      scanSeconds,
+      totalSeconds,
+      peakRssMiB: peakRssMiB(),
+      stages: foldStages(summary.stages).map((s) => ({ state: s.state, seconds: s.durationMs / 1000 })),
+      rowsRead: summary.rowsRead,
+      validationsPassed: summary.validations.filter((v) => v.passed).length,
+      validations: summary.validations.length,
+    };
   } finally {
     await rm(home, { recursive: true, force: true });
   }
 }
 
-async function main() {
-  const { values } = parseArgs({ options: { rows: { type: 'string', multiple: true } } });
-  const sizes = (values.rows ?? ['1000000', '10000000']).map(Number);
-  const cpus = os.cpus();
-  console.log(
-    `machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, node ${process.version}`,
+/** Runs one size in a child process and reads its result line. */
+function benchInChild(rows: number): SizeResult {
+  const out = execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'run-ts.cjs'), path.join(ROOT, 'bench', 'run.ts'), '--child', String(rows)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
   );
-  console.log(`machine calibration: ${await calibrationSeconds()} s (bench/calibrate.ts; lower is faster)`);
+  const line = out.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as SizeResult;
+}
+
+const seconds = (s: number) => s.toFixed(2);
+const STAGE_NAMES = ['ScreenFiles', 'WaitForCrawl', 'RunJob', 'RunValidations'];
+
+function tableOf(results: SizeResult[]): string {
+  const header = [
+    '| rows | CSV | status | land to notified | one scan | ratio | rows/s | peak RSS | ' +
+      `${STAGE_NAMES.join(' | ')} | validations |`,
+    `|---:|---:|---|---:|---:|---:|---:|---:|${STAGE_NAMES.map(() => '---:|').join('')}---|`,
+  ];
+  const rows = results.map((r) => {
+    const stage = (name: string) => {
+      const found = r.stages.find((s) => s.state === name);
+      return found ? `${seconds(found.seconds)} s` : '-';
+    };
+    return [
+      r.rows.toLocaleString('en-US'),
+      `${(r.bytes / 1e6).toFixed(0)} MB`,
+      r.status,
+      `${seconds(r.totalSeconds)} s`,
+      `${seconds(r.scanSeconds)} s`,
+      `${(r.totalSeconds / r.scanSeconds).toFixed(1)}x`,
+      Math.round(r.rows / r.totalSeconds).toLocaleString('en-US'),
+      `${r.peakRssMiB} MiB`,
+      ...STAGE_NAMES.map(stage),
+      `${r.validationsPassed}/${r.validations} passed`,
+    ].join(' | ');
+  });
+  return [...header, ...rows.map((r) => `| ${r} |`)].join('\n');
+}
+
+/** Replaces the table between the markers in docs/benchmarks.md, leaving the prose around it. */
+async function writeTable(table: string, machine: string): Promise<void> {
+  const doc = await readFile(DOC, 'utf8');
+  const start = doc.indexOf(TABLE_START);
+  const end = doc.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`${DOC} has no ${TABLE_START} ... ${TABLE_END} block`);
+  const block = `${TABLE_START}\n${machine}\n\n${table}\n${TABLE_END}`;
+  await writeFile(DOC, doc.slice(0, start) + block + doc.slice(end + TABLE_END.length));
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', multiple: true },
+      child: { type: 'string' },
+      'no-write': { type: 'boolean' },
+    },
+  });
+  if (values.child) {
+    console.log(JSON.stringify(await benchOneSize(Number(values.child))));
+    return;
+  }
+  const sizes = (values.rows ?? ['1000000', '10000000']).map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--rows takes a whole number of rows');
+  const cpus = os.cpus();
+  const machine =
+    `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
+    `Node ${process.version}; machine calibration ${await calibrationSeconds()} s (bench/calibrate.ts, lower is faster).`;
+  console.log(machine);
+  const results: SizeResult[] = [];
   for (const rows of sizes) {
-    const r = await benchOnce(rows);
-    console.log(
-      `\n${rows.toLocaleString('en-US')} rows (${(r.bytes / 1e6).toFixed(0)} MB CSV): ${r.status}${r.error ? ` ${r.error}` : ''}`,
-    );
-    for (const st of foldStages(r.summary.stages).filter((s) => s.durationMs >= 5)) {
-      console.log(
-        `  ${st.state.padEnd(22)} ${(st.durationMs / 1000).toFixed(2).padStart(7)} s${st.count > 1 ? `  (${st.count} visits)` : ''}`,
-      );
-    }
-    console.log(`  ${'total (land to notified)'.padEnd(22)} ${(r.totalMs / 1000).toFixed(2).padStart(7)} s`);
-    console.log(`  rows/s end to end       ${Math.round(rows / (r.totalMs / 1000)).toLocaleString('en-US')}`);
-    console.log(
-      `  one DuckDB scan of CSV  ${(r.scanMs / 1000).toFixed(2)} s  (total = ${(r.totalMs / r.scanMs).toFixed(1)}x a scan)`,
-    );
-    console.log(
-      `  peak RSS (VmHWM)        ${r.peak} MiB (this process, DuckDB included; cumulative over sizes run so far)`,
-    );
-    console.log(
-      `  rows read ${r.summary.rowsRead ?? '-'}, rejected ${r.summary.rowsRejected ?? '-'}, validations ${r.summary.validations.map((v) => `${v.name}:${v.passed ? 'ok' : 'FAIL'}`).join(' ')}`,
-    );
+    const r = benchInChild(rows);
+    results.push(r);
+    console.log(`\n${tableOf([r])}`);
+    if (r.error) console.log(`  error: ${r.error}`);
+  }
+  if (!values['no-write']) {
+    await writeTable(tableOf(results), machine);
+    console.log(`\nwrote the table into ${path.relative(ROOT, DOC)}`);
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });
