@@ -24,10 +24,10 @@ import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
-import { sqlString } from '../../functions/shared/sql-literal';
-import { type DuckDb, escapeGlob, sqlIdentifier } from '../duckdb';
-import { pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
-import type { Workspace } from '../workspace';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { type DuckDb, escapeGlob, sqlIdentifier } from '../../duckdb';
+import { pathToS3Uri, s3UriToPath } from '../../s3/s3-paths';
+import type { Workspace } from '../../workspace';
 import { glueToDuckType } from './glue-types';
 
 export type TableFormat = 'csv' | 'json' | 'parquet';

@@ -7,10 +7,10 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { AwsServiceError } from '../../functions/shared/errors';
-import type { GluePort } from '../../functions/shared/ports';
-import { pageOf } from '../paging';
-import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
+import { AwsServiceError } from '../../../functions/shared/errors';
+import type { GluePort } from '../../../functions/shared/ports';
+import { pageOf } from '../../paging';
+import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
 
 const entityNotFound = (what: string) => new AwsServiceError('EntityNotFoundException', `${what} not found.`);
 const alreadyExists = (what: string) => new AwsServiceError('AlreadyExistsException', `${what} already exists.`);

@@ -6,14 +6,14 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { AwsServiceError } from '../../functions/shared/errors';
-import { DuckDb } from '../duckdb';
-import { allPartitions } from '../paging';
-import { parseS3Uri, pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
-import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
-import { catalogName, type LocalGlueCatalog } from './catalog';
+import { AwsServiceError } from '../../../functions/shared/errors';
+import { DuckDb } from '../../duckdb';
+import { allPartitions } from '../../paging';
+import { parseS3Uri, pathToS3Uri, s3UriToPath } from '../../s3/s3-paths';
+import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
+import { catalogName, type LocalGlueCatalog } from '../catalog/catalog';
+import { isSameGlueType } from '../catalog/glue-types';
 import { analyseFile, type CsvDialect, type FileAnalysis, type FileFormat, type InferredColumn } from './crawl-analyze';
-import { isSameGlueType } from './glue-types';
 
 export interface CrawlReport {
   crawler: string;

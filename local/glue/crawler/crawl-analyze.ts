@@ -7,9 +7,9 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { sqlString } from '../../functions/shared/sql-literal';
-import { type DuckDb, escapeGlob } from '../duckdb';
-import { duckToGlueType } from './glue-types';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { type DuckDb, escapeGlob } from '../../duckdb';
+import { duckToGlueType } from '../catalog/glue-types';
 
 export const SAMPLE_BYTES = 1024 * 1024;
 export const MAX_COLUMNS = 2000;
