@@ -1,7 +1,7 @@
 // One file's classification and schema, as a Glue crawler infers it: read a bounded SAMPLE (first 1 MiB, cut at a
 // line end), detect the format from the content (and the name as a tie-break), and let DuckDB's sniffer infer
-// the schema from the sample. Bounded samples keep a crawl fast on big folders and safe on hostile files (a
-// single 200k-column line made the sniffer allocate 1.8 GB in a trial; here it is refused before sniffing).
+// the schema from the sample. Bounded samples keep a crawl fast on big folders and safe on hostile files (the
+// sniffer's memory grows with the column count, so a line wider than MAX_COLUMNS is refused before sniffing).
 import { randomBytes } from 'node:crypto';
 import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
-// Local Glue crawlers: definitions (createCrawler-like), startCrawler running the crawl in the background,
-// getCrawler with State and LastCrawl, stopCrawler, getCrawlerMetrics (Glue's own place for the table counts).
+// Local Glue crawlers: createCrawler (its Configuration honoured, see crawler-config.ts), startCrawler running the
+// crawl in the background, getCrawler with State and LastCrawl, stopCrawler, getCrawlerMetrics (table counts).
 // The full result of the last crawl (files read, unreadable files with their keys and reasons, schema changes)
 // is a side method, `getLastCrawlReport`, and a JSON file `<home>/crawlers/<name>.last-crawl.json`.
 

@@ -2,7 +2,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PartitionInput } from '@aws-sdk/client-glue';
-import { LocalGlueCatalog, parsePartitionExpression } from '../../../../local/glue/catalog/catalog';
+import { LocalGlueCatalog } from '../../../../local/glue/catalog/catalog';
+import { parsePartitionExpression } from '../../../../local/glue/catalog/partition-expression';
 import { Workspace } from '../../../../local/workspace';
 
 async function openCatalog() {
