@@ -305,14 +305,7 @@ export class LocalGlueCatalog implements CatalogOps {
       const index = partitions.findIndex((p) => valuesKey(p.Values ?? []) === key);
       const current = partitions[index];
       if (!current) throw entityNotFound(`Partition ${JSON.stringify(input.PartitionValueList)}`);
-      partitions[index] = {
-        ...current,
-        ...input.PartitionInput,
-        Values: input.PartitionInput?.Values ?? current.Values,
-        DatabaseName: db,
-        TableName: tableName,
-        CreationTime: current.CreationTime,
-      };
+      partitions[index] = updatedPartition(current, input.PartitionInput, db, tableName);
       await writeJsonAtomic(this.partitionsFile(db, tableName), partitions);
       return {};
     });
@@ -338,14 +331,7 @@ export class LocalGlueCatalog implements CatalogOps {
           });
           continue;
         }
-        partitions[at] = {
-          ...current,
-          ...entry.PartitionInput,
-          Values: entry.PartitionInput?.Values ?? current.Values,
-          DatabaseName: db,
-          TableName: tableName,
-          CreationTime: current.CreationTime,
-        };
+        partitions[at] = updatedPartition(current, entry.PartitionInput, db, tableName);
       }
       await writeJsonAtomic(this.partitionsFile(db, tableName), partitions);
       return errors.length > 0 ? { Errors: errors } : {};
@@ -391,6 +377,23 @@ export class LocalGlueCatalog implements CatalogOps {
 
 function valuesKey(values: string[]): string {
   return JSON.stringify(values);
+}
+
+/** A partition after UpdatePartition: the input replaces it, keeping where it lives and when it was created. */
+function updatedPartition(
+  current: Glue.Partition,
+  input: Glue.PartitionInput | undefined,
+  db: string,
+  tableName: string,
+): Glue.Partition {
+  return {
+    ...current,
+    ...input,
+    Values: input?.Values ?? current.Values,
+    DatabaseName: db,
+    TableName: tableName,
+    CreationTime: current.CreationTime,
+  };
 }
 
 function partitionError(values: string[], code: string, message: string): Glue.PartitionError {

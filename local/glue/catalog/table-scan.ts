@@ -1,5 +1,6 @@
 // A Glue table (+ its partitions) -> SQL for a DuckDB relation over the local files, read the way the table's
-// SerDe says. Used by the local job runner (source view, bookmarks) and local Athena (db.table names).
+// SerDe says. Used by the local job runner (source view, bookmarks) and local Athena (db.table names); it lives
+// with the catalog because it reads what a catalog table describes, whoever asks.
 //
 // How rows are read, and why:
 // - Files are read by column NAME (union_by_name) when they carry a header (CSV with skip.header.line.count,
