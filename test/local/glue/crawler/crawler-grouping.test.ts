@@ -42,10 +42,12 @@ describe('LocalCrawlers Configuration.Grouping', () => {
   it('honours the deployed crawler of glue.yml: one table at level 3, folders under it are partitions', async () => {
     // Prepare
     const deployed = await deployedCrawler();
+    const { Targets, SchemaChangePolicy, RecrawlPolicy, Configuration } = deployed as CrawlerDefinition;
     const { put, crawl, tables, partitions } = await setup({
-      Targets: { S3Targets: [{ Path: 's3://raw/raw/customer_transactions/' }] },
-      SchemaChangePolicy: deployed.SchemaChangePolicy as CrawlerDefinition['SchemaChangePolicy'],
-      Configuration: deployed.Configuration as string,
+      Targets: { S3Targets: [{ ...Targets?.S3Targets?.[0], Path: 's3://raw/raw/customer_transactions/' }] },
+      SchemaChangePolicy,
+      RecrawlPolicy,
+      Configuration,
     });
     await put('raw/customer_transactions/2026/11/a.csv', 'id,amount\n1,2.5\n');
     await put('raw/customer_transactions/2026/12/b.csv', 'id,amount\n2,3.5\n');
