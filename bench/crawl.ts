@@ -7,8 +7,8 @@
 import { link, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { generateTransactionsFile } from '../local/generate/transactions';
-import { LocalGlueCatalog } from '../local/glue/catalog';
-import { LocalCrawlers } from '../local/glue/crawlers';
+import { LocalGlueCatalog } from '../local/glue/catalog/catalog';
+import { LocalCrawlers } from '../local/glue/crawler/crawlers';
 import { CRAWLER_SCHEMA_SETTINGS } from '../local/twin/config';
 import { Workspace } from '../local/workspace';
 

@@ -6,7 +6,7 @@
 import { link, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { generateTransactionsFile, TRANSACTION_COLUMNS } from '../local/generate/transactions';
-import { LocalGlueCatalog } from '../local/glue/catalog';
+import { LocalGlueCatalog } from '../local/glue/catalog/catalog';
 import { JobBookmarks } from '../local/glue/job-bookmarks';
 import { loadManifest } from '../local/glue/job-manifest';
 import { executeJobRun } from '../local/glue/job-runner';

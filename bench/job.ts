@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sqlString } from '../functions/shared/sql-literal';
 import { withDuckDb } from '../local/duckdb';
-import { LocalGlueCatalog } from '../local/glue/catalog';
+import { LocalGlueCatalog } from '../local/glue/catalog/catalog';
 import { LocalGlueJobs } from '../local/glue/jobs';
 import { Workspace } from '../local/workspace';
 import { calibrationSeconds } from './calibrate';

@@ -10,7 +10,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { AwsServiceError, hasErrorName } from '../../functions/shared/errors';
 import type { AthenaPort, GluePort } from '../../functions/shared/ports';
 import { DuckDb, sqlIdentifier } from '../duckdb';
-import { buildTableScan } from '../glue/table-scan';
+import { buildTableScan } from '../glue/catalog/table-scan';
 import { allPartitions, allTables } from '../paging';
 import { s3UriToPath } from '../s3/s3-paths';
 import { loadShims, TRINO_COMPAT_SQL } from '../sql/load-shims';

@@ -10,6 +10,7 @@ import { allPartitions, allTables } from '../paging';
 import { loadShims, SPARK_COMPAT_SQL } from '../sql/load-shims';
 import { tableRefs } from '../sql/table-refs';
 import type { Workspace } from '../workspace';
+import { buildTableScan, isQuotedNewlineError, listTableFiles } from './catalog/table-scan';
 import type { JobBookmarks, SourceFile } from './job-bookmarks';
 import {
   duckdbTypeFor,
@@ -30,7 +31,6 @@ import {
 } from './job-output';
 import { expandPassThrough, passThroughColumns } from './pass-through';
 import { SourceRowCounter } from './source-rows';
-import { buildTableScan, isQuotedNewlineError, listTableFiles } from './table-scan';
 
 export class JobRunError extends Error {
   constructor(message: string, options?: ErrorOptions) {

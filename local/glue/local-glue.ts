@@ -2,8 +2,8 @@
 // of the local catalog, crawlers and jobs (a Task `aws-sdk:glue:<action>` maps to `ports.glue.<action>`).
 import type * as Glue from '@aws-sdk/client-glue';
 import type { GluePort } from '../../functions/shared/ports';
-import type { LocalGlueCatalog } from './catalog';
-import type { LocalCrawlers } from './crawlers';
+import type { LocalGlueCatalog } from './catalog/catalog';
+import type { LocalCrawlers } from './crawler/crawlers';
 import type { LocalGlueJobs } from './jobs';
 
 export class LocalGlue implements GluePort {

@@ -1,6 +1,6 @@
 -- Trino (Athena engine 3) on DuckDB: macros for the Trino functions the validation queries (and the ad-hoc
 -- queries an operator is likely to try) use that DuckDB lacks or defines differently. Pinned by
--- test/sql-shims/trino-compat.test.ts. Note what a macro cannot fix: Trino's `/` on integers is integer
+-- test/local/sql/trino-compat.test.ts. Note what a macro cannot fix: Trino's `/` on integers is integer
 -- division (DuckDB's is not), so the validations cast to DOUBLE before dividing.
 -- DuckDB's date_diff(unit, start, end) already matches Trino's for 'day' on dates, so it is not shadowed.
 

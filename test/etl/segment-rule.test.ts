@@ -2,7 +2,7 @@
 // champion (R F M) > loyal_customer (R F) > big_spender (M, also with F or R alone) > frequent_buyer (F) > regular.
 import type { DuckDb } from '../../local/duckdb';
 import { SPARK_COMPAT_SQL } from '../../local/sql/load-shims';
-import { openWithShim } from '../sql-shims/shim-db';
+import { openWithShim } from '../local/sql/shim-db';
 import { readStepSql } from './job-harness';
 
 let db: DuckDb;

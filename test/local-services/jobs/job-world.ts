@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { withDuckDb } from '../../../local/duckdb';
-import { LocalGlueCatalog } from '../../../local/glue/catalog';
+import { LocalGlueCatalog } from '../../../local/glue/catalog/catalog';
 import { LocalGlueJobs, type LocalGlueJobsOptions, type LocalJobDefinition } from '../../../local/glue/jobs';
 import { Workspace } from '../../../local/workspace';
 

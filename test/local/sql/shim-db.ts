@@ -1,6 +1,6 @@
 // Opens a small in-memory DuckDB with one shim file loaded, for the shim and SQL tests.
-import { DuckDb } from '../../local/duckdb';
-import { loadShims } from '../../local/sql/load-shims';
+import { DuckDb } from '../../../local/duckdb';
+import { loadShims } from '../../../local/sql/load-shims';
 
 export async function openWithShim(file: string): Promise<DuckDb> {
   const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });

@@ -1,6 +1,6 @@
 // Glue/Hive type names <-> DuckDB types. The crawler writes Hive names into the catalog; readers (table scans,
 // the job runner, local Athena) turn them back into DuckDB types.
-import { sqlIdentifier } from '../duckdb';
+import { sqlIdentifier } from '../../duckdb';
 
 export class UnsupportedTypeError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // Pins each macro of local/sql/spark-compat.sql to Spark 3.5's documented (non-ANSI) meaning, and checks that
 // the DuckDB built-in forms a macro shadows keep working.
-import type { DuckDb } from '../../local/duckdb';
-import { SPARK_COMPAT_SQL } from '../../local/sql/load-shims';
+import type { DuckDb } from '../../../local/duckdb';
+import { SPARK_COMPAT_SQL } from '../../../local/sql/load-shims';
 import { openWithShim, scalar } from './shim-db';
 
 let db: DuckDb;

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
-import { sqlString } from '../../../functions/shared/sql-literal';
-import { DuckDb } from '../../../local/duckdb';
-import { buildTableScan, listTableFiles } from '../../../local/glue/table-scan';
-import { Workspace } from '../../../local/workspace';
+import { sqlString } from '../../../../functions/shared/sql-literal';
+import { DuckDb } from '../../../../local/duckdb';
+import { buildTableScan, listTableFiles } from '../../../../local/glue/catalog/table-scan';
+import { Workspace } from '../../../../local/workspace';
 
-const FIXTURES = path.join(__dirname, '../../fixtures/data');
+const FIXTURES = path.join(__dirname, '../../../fixtures/data');
 const LAZY = 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe';
 const OPEN_CSV = 'org.apache.hadoop.hive.serde2.OpenCSVSerde';
 

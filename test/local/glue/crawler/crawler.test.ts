@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
-import { sqlString } from '../../../functions/shared/sql-literal';
-import { DuckDb } from '../../../local/duckdb';
-import { LocalGlueCatalog } from '../../../local/glue/catalog';
-import { type CrawlerDefinition, glueTableName, LocalCrawlers } from '../../../local/glue/crawlers';
-import { buildTableScan } from '../../../local/glue/table-scan';
-import { Workspace } from '../../../local/workspace';
+import { sqlString } from '../../../../functions/shared/sql-literal';
+import { DuckDb } from '../../../../local/duckdb';
+import { LocalGlueCatalog } from '../../../../local/glue/catalog/catalog';
+import { buildTableScan } from '../../../../local/glue/catalog/table-scan';
+import { type CrawlerDefinition, glueTableName, LocalCrawlers } from '../../../../local/glue/crawler/crawlers';
+import { Workspace } from '../../../../local/workspace';
 
-const FIXTURES = path.join(__dirname, '../../fixtures/data');
+const FIXTURES = path.join(__dirname, '../../../fixtures/data');
 const CONFIGURATION = JSON.stringify({
   Version: 1.0,
   CrawlerOutput: {

@@ -1,5 +1,6 @@
 // A Glue table (+ its partitions) -> SQL for a DuckDB relation over the local files, read the way the table's
-// SerDe says. Used by the local job runner (source view, bookmarks) and local Athena (db.table names).
+// SerDe says. Used by the local job runner (source view, bookmarks) and local Athena (db.table names); it lives
+// with the catalog because it reads what a catalog table describes, whoever asks.
 //
 // How rows are read, and why:
 // - Files are read by column NAME (union_by_name) when they carry a header (CSV with skip.header.line.count,
@@ -13,10 +14,10 @@
 //   table with a quote character (OpenCSVSerde) reads with parallel=false unless the caller asks for the
 //   parallel scanner (`parallel`). That scanner raises NULL_PADDING_QUOTED_NEWLINE (see below) as soon as it
 //   meets a quoted newline instead of misreading it, so a caller that retries single-threaded on that error
-//   gets the same rows (checked on files with quoted newlines, short rows and fake rows inside quotes; 10M
-//   rows: 0.65 s parallel vs 1.6 s single-threaded). LazySimpleSerDe has no quoting: always parallel.
-// - union_by_name roughly doubles the scan time, so it is used only when the files' header lines differ.
-// - Lines longer than DuckDB's default max_line_size (2 MB) fail loudly: raising it slowed every scan (32 MB: 4x).
+//   gets the same rows, and the common case keeps the faster parallel scan. LazySimpleSerDe has no quoting:
+//   always parallel.
+// - union_by_name slows the scan, so it is used only when the files' header lines differ.
+// - Lines longer than DuckDB's default max_line_size (2 MB) fail loudly: a larger limit slows every scan.
 // - ignore_errors is NOT used: it drops whole rows silently; a malformed file should fail the run loudly.
 // - Partition values come from the catalog's Partition.Values (not parsed from paths), as VARCHAR like Hive.
 
@@ -24,10 +25,10 @@ import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
-import { sqlString } from '../../functions/shared/sql-literal';
-import { type DuckDb, escapeGlob, sqlIdentifier } from '../duckdb';
-import { pathToS3Uri, s3UriToPath } from '../s3/s3-paths';
-import type { Workspace } from '../workspace';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { type DuckDb, escapeGlob, sqlIdentifier } from '../../duckdb';
+import { pathToS3Uri, s3UriToPath } from '../../s3/s3-paths';
+import type { Workspace } from '../../workspace';
 import { glueToDuckType } from './glue-types';
 
 export type TableFormat = 'csv' | 'json' | 'parquet';

@@ -4,13 +4,14 @@
 //   <database>/tables/<table>.json       Table
 //   <database>/partitions/<table>.json   Partition[]
 
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { AwsServiceError } from '../../functions/shared/errors';
-import type { GluePort } from '../../functions/shared/ports';
-import { pageOf } from '../paging';
-import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
+import { AwsServiceError } from '../../../functions/shared/errors';
+import type { GluePort } from '../../../functions/shared/ports';
+import { pageOf } from '../../paging';
+import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
+import { parsePartitionExpression } from './partition-expression';
 
 const entityNotFound = (what: string) => new AwsServiceError('EntityNotFoundException', `${what} not found.`);
 const alreadyExists = (what: string) => new AwsServiceError('AlreadyExistsException', `${what} already exists.`);
@@ -304,14 +305,7 @@ export class LocalGlueCatalog implements CatalogOps {
       const index = partitions.findIndex((p) => valuesKey(p.Values ?? []) === key);
       const current = partitions[index];
       if (!current) throw entityNotFound(`Partition ${JSON.stringify(input.PartitionValueList)}`);
-      partitions[index] = {
-        ...current,
-        ...input.PartitionInput,
-        Values: input.PartitionInput?.Values ?? current.Values,
-        DatabaseName: db,
-        TableName: tableName,
-        CreationTime: current.CreationTime,
-      };
+      partitions[index] = updatedPartition(current, input.PartitionInput, db, tableName);
       await writeJsonAtomic(this.partitionsFile(db, tableName), partitions);
       return {};
     });
@@ -337,14 +331,7 @@ export class LocalGlueCatalog implements CatalogOps {
           });
           continue;
         }
-        partitions[at] = {
-          ...current,
-          ...entry.PartitionInput,
-          Values: entry.PartitionInput?.Values ?? current.Values,
-          DatabaseName: db,
-          TableName: tableName,
-          CreationTime: current.CreationTime,
-        };
+        partitions[at] = updatedPartition(current, entry.PartitionInput, db, tableName);
       }
       await writeJsonAtomic(this.partitionsFile(db, tableName), partitions);
       return errors.length > 0 ? { Errors: errors } : {};
@@ -376,16 +363,10 @@ export class LocalGlueCatalog implements CatalogOps {
   // --- helpers -------------------------------------------------------------------------------------------
 
   private async listNames(dir: string, directories: boolean): Promise<string[]> {
-    try {
-      const entries = await readdir(dir, { withFileTypes: true });
-      return entries
-        .filter((e) => (directories ? e.isDirectory() : e.isFile()) && !e.name.startsWith('.'))
-        .map((e) => e.name)
-        .sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    return (await readdirIfExists(dir))
+      .filter((e) => (directories ? e.isDirectory() : e.isFile()) && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
   }
 
   /** Where the catalog keeps its files (for tests and the twin's `describe`). */
@@ -398,6 +379,23 @@ function valuesKey(values: string[]): string {
   return JSON.stringify(values);
 }
 
+/** A partition after UpdatePartition: the input replaces it, keeping where it lives and when it was created. */
+function updatedPartition(
+  current: Glue.Partition,
+  input: Glue.PartitionInput | undefined,
+  db: string,
+  tableName: string,
+): Glue.Partition {
+  return {
+    ...current,
+    ...input,
+    Values: input?.Values ?? current.Values,
+    DatabaseName: db,
+    TableName: tableName,
+    CreationTime: current.CreationTime,
+  };
+}
+
 function partitionError(values: string[], code: string, message: string): Glue.PartitionError {
   return { PartitionValues: values, ErrorDetail: { ErrorCode: code, ErrorMessage: message } };
 }
@@ -408,115 +406,4 @@ function tableNamePattern(expression: string): RegExp {
     .split('|')
     .map((alt) => alt.replace(/[.+?^${}()[\]\\]/g, '\\$&').replaceAll('*', '.*'));
   return new RegExp(`^(?:${alternatives.join('|')})$`);
-}
-
-// --- partition expressions -------------------------------------------------------------------------------
-
-type Token = { kind: 'ident' | 'string' | 'number' | 'op' | 'lparen' | 'rparen' | 'comma' | 'word'; text: string };
-type Predicate = (values: string[]) => boolean;
-
-function tokenize(expression: string): Token[] {
-  const tokens: Token[] = [];
-  const re =
-    /\s*(?:(')((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)\b|(<>|!=|<=|>=|=|<|>)|(\()|(\))|(,)|([A-Za-z_][A-Za-z0-9_]*)|(`)([^`]*)`)\s*/y;
-  let index = 0;
-  while (index < expression.length) {
-    re.lastIndex = index;
-    const m = re.exec(expression);
-    if (!m || m[0].length === 0)
-      throw invalidInput(`Unsupported partition expression near: ${expression.slice(index)}`);
-    index = re.lastIndex;
-    if (m[1] !== undefined) tokens.push({ kind: 'string', text: (m[2] ?? '').replaceAll("''", "'") });
-    else if (m[3] !== undefined) tokens.push({ kind: 'number', text: m[3] });
-    else if (m[4] !== undefined) tokens.push({ kind: 'op', text: m[4] });
-    else if (m[5] !== undefined) tokens.push({ kind: 'lparen', text: '(' });
-    else if (m[6] !== undefined) tokens.push({ kind: 'rparen', text: ')' });
-    else if (m[7] !== undefined) tokens.push({ kind: 'comma', text: ',' });
-    else if (m[8] !== undefined) {
-      const upper = m[8].toUpperCase();
-      tokens.push(['AND', 'OR', 'IN'].includes(upper) ? { kind: 'word', text: upper } : { kind: 'ident', text: m[8] });
-    } else if (m[9] !== undefined) tokens.push({ kind: 'ident', text: m[10] ?? '' });
-  }
-  return tokens;
-}
-
-function compare(left: string, right: string): number {
-  const l = Number(left);
-  const r = Number(right);
-  if (left.trim() !== '' && right.trim() !== '' && Number.isFinite(l) && Number.isFinite(r)) return l - r;
-  return left < right ? -1 : left > right ? 1 : 0;
-}
-
-/** Parses a Glue partition predicate into a function over a partition's Values. */
-export function parsePartitionExpression(expression: string, keys: string[]): Predicate {
-  const tokens = tokenize(expression);
-  let pos = 0;
-  const peek = () => tokens[pos];
-  const next = () => {
-    const token = tokens[pos++];
-    if (!token) throw invalidInput(`Partition expression ends early: ${expression}`);
-    return token;
-  };
-  const literal = (): string => {
-    const token = next();
-    if (token.kind !== 'string' && token.kind !== 'number') throw invalidInput(`Expected a literal, got ${token.text}`);
-    return token.text;
-  };
-
-  const comparison = (): Predicate => {
-    const first = next();
-    if (first.kind === 'lparen') {
-      const inner = disjunction();
-      if (next().kind !== 'rparen') throw invalidInput('Missing ) in partition expression.');
-      return inner;
-    }
-    if (first.kind !== 'ident') throw invalidInput(`Expected a partition key, got ${first.text}`);
-    const index = keys.indexOf(first.text.toLowerCase());
-    if (index < 0) throw invalidInput(`${first.text} is not a partition key.`);
-    const op = next();
-    if (op.kind === 'word' && op.text === 'IN') {
-      if (next().kind !== 'lparen') throw invalidInput('Expected ( after IN.');
-      const options = [literal()];
-      while (peek()?.kind === 'comma') {
-        pos++;
-        options.push(literal());
-      }
-      if (next().kind !== 'rparen') throw invalidInput('Missing ) after IN list.');
-      return (values) => options.some((o) => compare(values[index] ?? '', o) === 0);
-    }
-    if (op.kind !== 'op') throw invalidInput(`Expected a comparison, got ${op.text}`);
-    const right = literal();
-    const test: Record<string, (c: number) => boolean> = {
-      '=': (c) => c === 0,
-      '<>': (c) => c !== 0,
-      '!=': (c) => c !== 0,
-      '<': (c) => c < 0,
-      '<=': (c) => c <= 0,
-      '>': (c) => c > 0,
-      '>=': (c) => c >= 0,
-    };
-    const check = test[op.text];
-    if (!check) throw invalidInput(`Unsupported operator ${op.text}`);
-    return (values) => check(compare(values[index] ?? '', right));
-  };
-  const conjunction = (): Predicate => {
-    const parts = [comparison()];
-    while (peek()?.kind === 'word' && peek()?.text === 'AND') {
-      pos++;
-      parts.push(comparison());
-    }
-    return (values) => parts.every((p) => p(values));
-  };
-  const disjunction = (): Predicate => {
-    const parts = [conjunction()];
-    while (peek()?.kind === 'word' && peek()?.text === 'OR') {
-      pos++;
-      parts.push(conjunction());
-    }
-    return (values) => parts.some((p) => p(values));
-  };
-
-  const predicate = disjunction();
-  if (pos !== tokens.length) throw invalidInput(`Unsupported partition expression: ${expression}`);
-  return predicate;
 }

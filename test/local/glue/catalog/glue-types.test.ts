@@ -1,6 +1,6 @@
-import { sqlString } from '../../../functions/shared/sql-literal';
-import { DuckDb, escapeGlob, sqlIdentifier } from '../../../local/duckdb';
-import { duckToGlueType, glueToDuckType, UnsupportedTypeError } from '../../../local/glue/glue-types';
+import { sqlString } from '../../../../functions/shared/sql-literal';
+import { DuckDb, escapeGlob, sqlIdentifier } from '../../../../local/duckdb';
+import { duckToGlueType, glueToDuckType, UnsupportedTypeError } from '../../../../local/glue/catalog/glue-types';
 
 describe('Glue/Hive <-> DuckDB types', () => {
   it.each([

@@ -2,8 +2,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PartitionInput } from '@aws-sdk/client-glue';
-import { LocalGlueCatalog, parsePartitionExpression } from '../../../local/glue/catalog';
-import { Workspace } from '../../../local/workspace';
+import { LocalGlueCatalog } from '../../../../local/glue/catalog/catalog';
+import { parsePartitionExpression } from '../../../../local/glue/catalog/partition-expression';
+import { Workspace } from '../../../../local/workspace';
 
 async function openCatalog() {
   const workspace = await Workspace.open(await mkdtemp(path.join(tmpdir(), 'lakepipe-catalog-')));

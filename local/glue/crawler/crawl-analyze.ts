@@ -1,15 +1,15 @@
 // One file's classification and schema, as a Glue crawler infers it: read a bounded SAMPLE (first 1 MiB, cut at a
 // line end), detect the format from the content (and the name as a tie-break), and let DuckDB's sniffer infer
-// the schema from the sample. Bounded samples keep a crawl fast on big folders and safe on hostile files (a
-// single 200k-column line made the sniffer allocate 1.8 GB in a trial; here it is refused before sniffing).
+// the schema from the sample. Bounded samples keep a crawl fast on big folders and safe on hostile files (the
+// sniffer's memory grows with the column count, so a line wider than MAX_COLUMNS is refused before sniffing).
 import { randomBytes } from 'node:crypto';
 import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { sqlString } from '../../functions/shared/sql-literal';
-import { type DuckDb, escapeGlob } from '../duckdb';
-import { duckToGlueType } from './glue-types';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { type DuckDb, escapeGlob } from '../../duckdb';
+import { duckToGlueType } from '../catalog/glue-types';
 
 export const SAMPLE_BYTES = 1024 * 1024;
 export const MAX_COLUMNS = 2000;

@@ -1,7 +1,7 @@
 // Pins each macro of local/sql/trino-compat.sql to Trino's documented meaning, plus the DuckDB built-ins the
 // validations rely on behaving as Trino's do.
-import type { DuckDb } from '../../local/duckdb';
-import { TRINO_COMPAT_SQL } from '../../local/sql/load-shims';
+import type { DuckDb } from '../../../local/duckdb';
+import { TRINO_COMPAT_SQL } from '../../../local/sql/load-shims';
 import { openWithShim, scalar } from './shim-db';
 
 let db: DuckDb;

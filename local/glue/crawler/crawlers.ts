@@ -1,0 +1,294 @@
+// Local Glue crawlers: createCrawler (its Configuration honoured, see crawler-config.ts), startCrawler running the
+// crawl in the background, getCrawler with State and LastCrawl, stopCrawler, getCrawlerMetrics (table counts).
+// The full result of the last crawl (files read, unreadable files with their keys and reasons, schema changes)
+// is a side method, `getLastCrawlReport`, and a JSON file `<home>/crawlers/<name>.last-crawl.json`.
+
+import type * as Glue from '@aws-sdk/client-glue';
+import { AwsServiceError, hasErrorName } from '../../../functions/shared/errors';
+import { DuckDb } from '../../duckdb';
+import { parseS3Uri } from '../../s3/s3-paths';
+import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
+import { catalogName, type LocalGlueCatalog } from '../catalog/catalog';
+import { analyseFile } from './crawl-analyze';
+import { type AnalysedFile, type FoundFile, findFiles, placeFiles } from './crawl-files';
+import { type CrawlReport, newCrawlReport, reportUnreadable } from './crawl-report';
+import { writeCatalog } from './crawl-tables';
+import { checkTableLevel, parseConfiguration } from './crawler-config';
+
+export { glueTableName } from './crawl-files';
+export type { CrawlReport } from './crawl-report';
+
+interface CrawlerRecord {
+  crawler: Glue.Crawler;
+  metrics: { runtimesSeconds: number[]; tablesCreated: number; tablesUpdated: number; tablesDeleted: number };
+}
+
+export interface LocalCrawlersOptions {
+  workspace: Workspace;
+  catalog: LocalGlueCatalog;
+  /** Clock for StartTime and elapsed times (tests). */
+  now?: () => Date;
+}
+
+/** CreateCrawler's request; Role is optional locally (nothing assumes it). */
+export type CrawlerDefinition = Omit<Glue.CreateCrawlerRequest, 'Role'> & { Role?: string };
+
+export class LocalCrawlers {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly stopRequested = new Set<string>();
+  private readonly records = new Map<string, CrawlerRecord>();
+  private readonly now: () => Date;
+  private readonly workspace: Workspace;
+  private readonly catalog: LocalGlueCatalog;
+
+  constructor(options: LocalCrawlersOptions) {
+    this.workspace = options.workspace;
+    this.catalog = options.catalog;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private recordFile(name: string) {
+    return this.workspace.dir('crawlers', `${name}.json`);
+  }
+  private reportFile(name: string) {
+    return this.workspace.dir('crawlers', `${name}.last-crawl.json`);
+  }
+
+  private static validName(name: string | undefined): string {
+    if (!name || !/^[A-Za-z0-9_.-]{1,255}$/.test(name) || name.startsWith('.')) {
+      throw new AwsServiceError('InvalidInputException', `Crawler name ${JSON.stringify(name)} is not valid.`);
+    }
+    return name;
+  }
+
+  private async load(name: string): Promise<CrawlerRecord> {
+    const cached = this.records.get(name);
+    if (cached) return cached;
+    const stored = await readJsonIfExists<CrawlerRecord>(this.recordFile(name));
+    if (!stored) throw new AwsServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
+    const crawler = reviveCrawler(stored.crawler);
+    // A crawl cannot survive its process: a stored RUNNING state means the twin stopped mid-crawl.
+    if (crawler.State !== 'READY') {
+      crawler.State = 'READY';
+      crawler.LastCrawl = {
+        ...crawler.LastCrawl,
+        Status: 'FAILED',
+        ErrorMessage: 'The crawl was interrupted (the local twin stopped while it ran).',
+      };
+    }
+    const record = { ...stored, crawler };
+    this.records.set(name, record);
+    return record;
+  }
+
+  private async save(record: CrawlerRecord): Promise<void> {
+    await writeJsonAtomic(this.recordFile(record.crawler.Name ?? ''), record);
+  }
+
+  /**
+   * Glue's CreateCrawler, except that an existing name is redefined (history kept) rather than refused, so the twin
+   * can apply the deployment's definition at every start. The Configuration is parsed here: a value the local
+   * crawler cannot honour is an InvalidInputException.
+   */
+  async createCrawler(input: CrawlerDefinition): Promise<Glue.CreateCrawlerResponse> {
+    await this.defineCrawler(input);
+    return {};
+  }
+
+  /** Registers a crawler, or replaces an existing one's definition and keeps its history (see `createCrawler`). */
+  async defineCrawler(input: CrawlerDefinition): Promise<void> {
+    const name = LocalCrawlers.validName(input.Name);
+    const targets = input.Targets?.S3Targets ?? [];
+    if (targets.length === 0) throw new AwsServiceError('InvalidInputException', 'A crawler needs an S3 target.');
+    for (const target of targets) parseS3Uri(target.Path ?? '');
+    catalogName(input.DatabaseName, 'Database');
+    checkTableLevel(
+      parseConfiguration(input.Configuration),
+      targets.map((t) => t.Path ?? ''),
+    );
+    let existing: CrawlerRecord | undefined;
+    try {
+      existing = await this.load(name);
+    } catch (error) {
+      if (!hasErrorName(error, 'EntityNotFoundException')) throw error;
+    }
+    if (existing && existing.crawler.State !== 'READY') {
+      throw new AwsServiceError('CrawlerRunningException', `Crawler with name ${name} is running.`);
+    }
+    const now = this.now();
+    const crawler: Glue.Crawler = {
+      Name: name,
+      Role: input.Role,
+      Targets: { S3Targets: targets },
+      DatabaseName: input.DatabaseName,
+      Description: input.Description,
+      Classifiers: input.Classifiers ?? [],
+      RecrawlPolicy: input.RecrawlPolicy ?? { RecrawlBehavior: 'CRAWL_EVERYTHING' },
+      SchemaChangePolicy: {
+        UpdateBehavior: input.SchemaChangePolicy?.UpdateBehavior ?? 'UPDATE_IN_DATABASE',
+        DeleteBehavior: input.SchemaChangePolicy?.DeleteBehavior ?? 'DEPRECATE_IN_DATABASE',
+      },
+      TablePrefix: input.TablePrefix,
+      Configuration: input.Configuration,
+      State: 'READY',
+      CrawlElapsedTime: 0,
+      CreationTime: existing?.crawler.CreationTime ?? now,
+      LastUpdated: now,
+      LastCrawl: existing?.crawler.LastCrawl,
+      Version: (existing?.crawler.Version ?? 0) + 1,
+    };
+    const record: CrawlerRecord = {
+      crawler,
+      metrics: existing?.metrics ?? { runtimesSeconds: [], tablesCreated: 0, tablesUpdated: 0, tablesDeleted: 0 },
+    };
+    this.records.set(name, record);
+    await this.save(record);
+  }
+
+  async getCrawler(input: Glue.GetCrawlerRequest): Promise<Glue.GetCrawlerResponse> {
+    const record = await this.load(LocalCrawlers.validName(input.Name));
+    const crawler = reviveCrawler(JSON.parse(JSON.stringify(record.crawler)) as Glue.Crawler);
+    if (crawler.State !== 'READY' && crawler.LastCrawl?.StartTime) {
+      crawler.CrawlElapsedTime = this.now().getTime() - new Date(crawler.LastCrawl.StartTime).getTime();
+    }
+    return { Crawler: crawler };
+  }
+
+  /** Returns at once; the crawl runs in the background (see `whenIdle`). */
+  async startCrawler(input: Glue.StartCrawlerRequest): Promise<Glue.StartCrawlerResponse> {
+    const name = LocalCrawlers.validName(input.Name);
+    const record = await this.load(name);
+    if (record.crawler.State !== 'READY' || this.running.has(name)) {
+      throw new AwsServiceError('CrawlerRunningException', `Crawler with name ${name} has already started`);
+    }
+    const startTime = this.now();
+    // Glue keeps the previous LastCrawl until the new crawl ends; only State changes now.
+    record.crawler.State = 'RUNNING';
+    this.stopRequested.delete(name);
+    await this.save(record);
+    const crawl = this.crawl(record, startTime)
+      .catch(() => undefined)
+      .finally(() => this.running.delete(name));
+    this.running.set(name, crawl);
+    return {};
+  }
+
+  async stopCrawler(input: Glue.StopCrawlerRequest): Promise<Glue.StopCrawlerResponse> {
+    const name = LocalCrawlers.validName(input.Name);
+    const record = await this.load(name);
+    if (record.crawler.State === 'READY') {
+      throw new AwsServiceError('CrawlerNotRunningException', `Crawler with name ${name} is not running`);
+    }
+    if (record.crawler.State === 'STOPPING') {
+      throw new AwsServiceError('CrawlerStoppingException', `Crawler with name ${name} is stopping`);
+    }
+    record.crawler.State = 'STOPPING';
+    this.stopRequested.add(name);
+    await this.save(record);
+    return {};
+  }
+
+  /** Resolves when the crawler's current crawl (if any) has finished. */
+  async whenIdle(name: string): Promise<void> {
+    await this.running.get(name);
+  }
+
+  async getCrawlerMetrics(input: Glue.GetCrawlerMetricsRequest = {}): Promise<Glue.GetCrawlerMetricsResponse> {
+    const names = input.CrawlerNameList ?? [];
+    const list: Glue.CrawlerMetrics[] = [];
+    for (const name of names) {
+      const { metrics } = await this.load(LocalCrawlers.validName(name));
+      const runtimes = [...metrics.runtimesSeconds].sort((a, b) => a - b);
+      list.push({
+        CrawlerName: name,
+        TimeLeftSeconds: 0,
+        StillEstimating: false,
+        LastRuntimeSeconds: metrics.runtimesSeconds.at(-1) ?? 0,
+        MedianRuntimeSeconds: runtimes[Math.floor((runtimes.length - 1) / 2)] ?? 0,
+        TablesCreated: metrics.tablesCreated,
+        TablesUpdated: metrics.tablesUpdated,
+        TablesDeleted: metrics.tablesDeleted,
+      });
+    }
+    return { CrawlerMetricsList: list };
+  }
+
+  /** The last finished crawl's full report, or undefined before the first one. */
+  async getLastCrawlReport(name: string): Promise<CrawlReport | undefined> {
+    return readJsonIfExists<CrawlReport>(this.reportFile(LocalCrawlers.validName(name)));
+  }
+
+  // --- the crawl -----------------------------------------------------------------------------------------
+
+  private async crawl(record: CrawlerRecord, startTime: Date): Promise<void> {
+    const crawler = record.crawler;
+    const name = crawler.Name ?? '';
+    const report = newCrawlReport(name, startTime);
+    try {
+      const config = parseConfiguration(crawler.Configuration);
+      const found = await findFiles(this.workspace, crawler, report);
+      const analysed = await this.analyse(found, report, name);
+      if (this.stopRequested.has(name)) {
+        report.status = 'CANCELLED';
+      } else {
+        const placed = placeFiles(analysed, config, crawler.TablePrefix ?? '', report);
+        const database = crawler.DatabaseName ?? '';
+        await writeCatalog({ catalog: this.catalog, crawler, config, database, report }, placed);
+      }
+    } catch (error) {
+      report.status = 'FAILED';
+      report.errorMessage = (error as Error).message;
+    }
+    const end = this.now();
+    report.endTime = end.toISOString();
+    await writeJsonAtomic(this.reportFile(name), report);
+    crawler.State = 'READY';
+    crawler.CrawlElapsedTime = 0;
+    crawler.LastCrawl = {
+      Status: report.status,
+      StartTime: startTime,
+      ErrorMessage: report.errorMessage,
+      LogGroup: '/aws-glue/crawlers',
+      LogStream: name,
+      MessagePrefix: `local-${startTime.getTime()}`,
+    };
+    if (report.status === 'SUCCEEDED') {
+      record.metrics.runtimesSeconds = [
+        ...record.metrics.runtimesSeconds.slice(-99),
+        (end.getTime() - startTime.getTime()) / 1000,
+      ];
+      record.metrics.tablesCreated += report.tablesCreated.length;
+      record.metrics.tablesUpdated += report.tablesUpdated.length;
+      record.metrics.tablesDeleted += report.tablesDeleted.length;
+    }
+    this.stopRequested.delete(name);
+    await this.save(record);
+  }
+
+  private async analyse(found: FoundFile[], report: CrawlReport, name: string): Promise<AnalysedFile[]> {
+    const analysed: AnalysedFile[] = [];
+    const db = await DuckDb.open({ threads: 2, memoryLimit: '1GB' });
+    try {
+      for (const file of found) {
+        if (this.stopRequested.has(name)) break;
+        const analysis = await analyseFile(db, file.file);
+        if (analysis.readable) report.filesRead++;
+        else reportUnreadable(report, file.uri, analysis.reason);
+        analysed.push({ ...file, analysis });
+      }
+    } finally {
+      db.close();
+    }
+    return analysed;
+  }
+}
+
+function reviveCrawler(crawler: Glue.Crawler): Glue.Crawler {
+  const revived = { ...crawler };
+  if (revived.CreationTime) revived.CreationTime = new Date(revived.CreationTime);
+  if (revived.LastUpdated) revived.LastUpdated = new Date(revived.LastUpdated);
+  if (revived.LastCrawl?.StartTime) {
+    revived.LastCrawl = { ...revived.LastCrawl, StartTime: new Date(revived.LastCrawl.StartTime) };
+  }
+  return revived;
+}
