@@ -1,4 +1,6 @@
 // Process entry of the CLI (bin/lakepipe.cjs loads it): runs main and exits with its code.
+import { errorMessage } from '../../functions/shared/errors';
+import { EXIT } from './cli-io';
 import { main } from './main';
 
 main(process.argv.slice(2)).then(
@@ -6,7 +8,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`lakepipe: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`lakepipe: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.failed;
   },
 );

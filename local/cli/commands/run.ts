@@ -1,61 +1,50 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
 import { generateTransactionsFile } from '../../generate/transactions';
-import type { ExecutionRecord } from '../../sfn/execution-store';
-import { DATASET, defaultSettings } from '../../twin/config';
-import { BadInputError, deliverArrivals, landFiles, waitForExecutions } from '../../twin/pipeline-run';
-import { formatSummary, summarize } from '../../twin/summary';
-import { createTwin, type Twin } from '../../twin/twin';
-import { type CliIo, EXIT, type ExitCode, parseNumberOption, UsageError } from '../cli-io';
-import { ProgressView } from '../progress';
+import {
+  type Act,
+  type CliIo,
+  type CommandContext,
+  EXIT,
+  type ExitCode,
+  parseNumberOption,
+  UsageError,
+} from '../cli-io';
+import { heavy } from '../heavy-modules';
+import { openTwin, report } from '../twin-session';
 
-/** Opens the twin for a command, with live progress of every execution on stderr. */
-export async function openTwin(home: string, io: CliIo): Promise<{ twin: Twin; progress: ProgressView }> {
-  const twin = await createTwin(defaultSettings(home));
-  const progress = new ProgressView(io);
-  twin.onHistoryEvent((execution, event) => progress.onEvent(execution, event));
-  return { twin, progress };
+interface RunOptions {
+  dataset?: string;
+  rows?: string;
 }
 
-/** Prints each execution's summary; exit 1 when any did not succeed. */
-export async function report(twin: Twin, records: ExecutionRecord[], io: CliIo): Promise<ExitCode> {
-  const summaries = await Promise.all(records.map((r) => summarize(twin, r)));
-  for (const s of summaries) for (const line of formatSummary(s)) io.say(line);
-  io.result(summaries);
-  return records.every((r) => r.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
-}
+export const runCommand = (act: Act) =>
+  new Command('run')
+    .summary('land files (or a generated sample) and run the pipeline on them')
+    .description(
+      'Lands the files (or a generated sample) under the dataset prefix of the raw bucket, delivers their S3 ' +
+        'notifications to the start-pipeline handler as SQS would, and runs the executions it starts.',
+    )
+    .argument('[files...]', 'CSV, JSON lines or Parquet files (default: a generated sample)')
+    .option('--dataset <name>', 'the dataset the files belong to (the configured one)')
+    .option('--rows <n>', 'rows of the generated sample when no file is given (default: 50000)')
+    .action(act(run));
 
-async function sampleFile(home: string, rows: number, io: CliIo): Promise<string> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const file = path.join(home, 'samples', `transactions-${stamp}.csv`);
-  await mkdir(path.dirname(file), { recursive: true });
-  io.progress(`generating ${rows.toLocaleString('en-US')} sample transactions -> ${file}`);
-  // A fresh seed and id prefix per sample, so each `npm start` brings new transactions, not duplicates.
-  await generateTransactionsFile(file, {
-    rows,
-    seed: Date.now() % 2 ** 31,
-    idPrefix: `S${stamp.slice(2, 8)}${stamp.slice(9)}-`,
-  });
-  return file;
-}
-
-export async function run(args: string[], io: CliIo, home: string): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { dataset: { type: 'string' }, rows: { type: 'string' } },
-  });
-  if (values.dataset !== undefined && values.dataset !== DATASET) {
-    throw new UsageError(`unknown dataset "${values.dataset}" (configured: ${DATASET})`);
+async function run({ io, home }: CommandContext, files: string[], options: RunOptions): Promise<ExitCode> {
+  const { DATASET } = heavy.config();
+  if (options.dataset !== undefined && options.dataset !== DATASET) {
+    throw new UsageError(`unknown dataset "${options.dataset}" (configured: ${DATASET})`);
   }
-  const rows = parseNumberOption('rows', values.rows, 50_000, 1);
+  const rows = parseNumberOption('rows', options.rows, 50_000, 1);
+  const { landFiles, deliverArrivals, waitForExecutions } = heavy.pipelineRun();
   const { twin, progress } = await openTwin(home, io);
   try {
-    const files = positionals.length ? positionals : [await sampleFile(home, Math.floor(rows), io)];
-    const landed = await landFiles(twin, files).catch((error: Error) => {
-      throw error instanceof BadInputError ? new UsageError(error.message) : error;
+    const inputs = files.length ? files : [await sampleFile(home, Math.floor(rows), io)];
+    const landed = await landFiles(twin, inputs).catch((error: unknown) => {
+      throw hasErrorName(error, 'BadInputError') ? new UsageError((error as Error).message) : error;
     });
     io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${twin.plan.prefix}`);
     const arrival = await deliverArrivals(twin, landed);
@@ -78,4 +67,18 @@ export async function run(args: string[], io: CliIo, home: string): Promise<Exit
   } finally {
     progress.stop();
   }
+}
+
+async function sampleFile(home: string, rows: number, io: CliIo): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const file = path.join(home, 'samples', `transactions-${stamp}.csv`);
+  await mkdir(path.dirname(file), { recursive: true });
+  io.progress(`generating ${rows.toLocaleString('en-US')} sample transactions -> ${file}`);
+  // A fresh seed and id prefix per sample, so each `npm start` brings new transactions, not duplicates.
+  await generateTransactionsFile(file, {
+    rows,
+    seed: Date.now() % 2 ** 31,
+    idPrefix: `S${stamp.slice(2, 8)}${stamp.slice(9)}-`,
+  });
+  return file;
 }
