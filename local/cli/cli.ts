@@ -1,7 +1,16 @@
 // Process entry of the CLI (bin/lakepipe.cjs loads it): runs main and exits with its code.
-import { errorMessage } from '../../functions/shared/errors';
+import { errorMessage, hasErrorCode } from '../../functions/shared/errors';
 import { EXIT } from './cli-io';
 import { main } from './main';
+
+// A reader that stops early (`lakepipe catalog | head -1`) closes the pipe: the output ends there, as for any Unix
+// tool, instead of a `write EPIPE` crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (hasErrorCode(error, 'EPIPE')) process.exit(EXIT.ok);
+    throw error;
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => {
