@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
 import { generateTransactionsFile } from '../../generate/transactions';
+import type { LandedObject } from '../../twin/arrival-events';
+import type { Twin } from '../../twin/twin';
 import {
   type Act,
   type CliIo,
@@ -51,15 +53,12 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
     if (arrival.failedMessages.length) {
       io.error(`start-pipeline reported ${arrival.failedMessages.length} message(s) as failed (SQS would retry them)`);
     }
+    const empty = landed.filter((o) => o.size === 0);
     if (arrival.started.length === 0) {
-      const name = executionName(
-        twin.plan.dataset,
-        landed[0]?.bucket ?? '',
-        landed.map((o) => ({ ...o, eventTime: o.eventTime.toISOString() })),
-      );
-      io.say(`these files were delivered before; no new execution (see: lakepipe describe ${name})`);
+      await sayWhyNothingStarted(twin, landed, empty, io);
       return arrival.failedMessages.length ? EXIT.failed : EXIT.ok;
     }
+    if (empty.length) io.progress(ignoredEmpty(empty));
     io.progress(`started ${arrival.started.join(', ')}`);
     const records = await waitForExecutions(twin, arrival.started);
     progress.stop();
@@ -67,6 +66,29 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
   } finally {
     progress.stop();
   }
+}
+
+function ignoredEmpty(empty: LandedObject[]): string {
+  const what = empty.length === 1 ? 'the file is empty' : 'the files are empty';
+  return `ignored ${empty.map((o) => o.key).join(', ')}: ${what} (the arrival handler skips zero-byte objects)`;
+}
+
+/** Why no execution started, file by file: empty (ignored), or delivered before (only an existing one is named). */
+async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], empty: LandedObject[], io: CliIo) {
+  if (empty.length) io.say(ignoredEmpty(empty));
+  const delivered = landed.filter((o) => o.size > 0);
+  if (delivered.length === 0) return;
+  const name = executionName(
+    twin.plan.dataset,
+    delivered[0]?.bucket ?? '',
+    delivered.map((o) => ({ ...o, eventTime: o.eventTime.toISOString() })),
+  );
+  const files = empty.length ? 'the other files' : 'these files';
+  io.say(
+    (await twin.store.get(name))
+      ? `${files} were delivered before; no new execution (see: lakepipe describe ${name})`
+      : `${files} started no execution (see: lakepipe executions)`,
+  );
 }
 
 async function sampleFile(home: string, rows: number, io: CliIo): Promise<string> {
