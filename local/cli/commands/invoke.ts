@@ -31,7 +31,7 @@ function functionNames(): string[] {
  * A captured S3-in-SQS event names the deployment's raw bucket; the twin has one raw bucket, so the
  * notification's bucket is read as that one (the event file itself is used as it is).
  */
-export function mapToLocalRawBucket(event: SQSEvent): { event: SQSEvent; mapped: string[] } {
+function mapToLocalRawBucket(event: SQSEvent): { event: SQSEvent; mapped: string[] } {
   const raw = heavy.config().BUCKETS.raw;
   const mapped = new Set<string>();
   const Records = event.Records.map((record) => {
