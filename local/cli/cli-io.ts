@@ -24,6 +24,18 @@ export interface CliIo {
   interactive: boolean;
 }
 
+/** What a command's work gets besides its own arguments and options: the global flags, resolved. */
+export interface CommandContext {
+  io: CliIo;
+  /** The workspace folder (--home). */
+  home: string;
+}
+
+/** Turns a command's work into a commander action that resolves the global flags and keeps its exit code. */
+export type Act = <A extends unknown[]>(
+  work: (context: CommandContext, ...args: A) => Promise<ExitCode>,
+) => (...args: A) => Promise<void>;
+
 export function processIo(json: boolean): CliIo {
   return {
     json,

@@ -1,136 +1,109 @@
-// The `lakepipe` CLI. Global flags: --home DIR (default .lakepipe), --json, --help.
-// Exit codes: 0 success, 1 the pipeline or execution failed, 2 bad usage or bad input (one-line reason).
-import { type CliIo, EXIT, type ExitCode, processIo, UsageError } from './cli-io';
-import { USAGE } from './usage';
+// The `lakepipe` CLI: the program with its global flags and commands (each declared in commands/), and how any
+// outcome becomes an exit code: 0 success, 1 the pipeline or execution failed, 2 bad usage or bad input.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { errorMessage, errorName } from '../../functions/shared/errors';
+import { type Act, type CliIo, EXIT, type ExitCode, processIo, UsageError } from './cli-io';
+import { catalogCommand } from './commands/catalog';
+import { describeCommand } from './commands/describe';
+import { executionsCommand } from './commands/executions';
+import { generateCommand } from './commands/generate';
+import { invokeCommand } from './commands/invoke';
+import { queryCommand } from './commands/query';
+import { redriveCommand } from './commands/redrive';
+import { rerunCommand } from './commands/rerun';
+import { runCommand } from './commands/run';
+import { watchCommand } from './commands/watch';
 
-type Command = (args: string[], io: CliIo, home: string) => Promise<ExitCode>;
+const COMMANDS = [
+  runCommand,
+  watchCommand,
+  invokeCommand,
+  executionsCommand,
+  describeCommand,
+  rerunCommand,
+  redriveCommand,
+  catalogCommand,
+  queryCommand,
+  generateCommand,
+];
 
-interface CommandEntry {
-  /**
-   * Loaded on use, so `--help` and usage errors never pay for DuckDB or the AWS SDK (`require`: the CLI runs
-   * as CommonJS through tsx, whose hook resolves TypeScript for require, not for dynamic import).
-   */
-  load: () => Promise<Command>;
-  usage: string;
-  summary: string;
+interface GlobalOptions {
+  home: string;
+  json?: boolean;
+  verbose?: boolean;
 }
 
-const COMMANDS: Record<keyof typeof USAGE, CommandEntry> = {
-  run: {
-    load: async () => (require('./commands/run') as typeof import('./commands/run')).run,
-    usage: USAGE.run,
-    summary: 'land files (or a generated sample) and run the pipeline on them',
-  },
-  watch: {
-    load: async () => (require('./commands/watch') as typeof import('./commands/watch')).watchCommand,
-    usage: USAGE.watch,
-    summary: 'run the pipeline on every file dropped in the landing folder',
-  },
-  invoke: {
-    load: async () => (require('./commands/invoke') as typeof import('./commands/invoke')).invoke,
-    usage: USAGE.invoke,
-    summary: 'run one Lambda handler with an event file',
-  },
-  executions: {
-    load: async () => (require('./commands/executions') as typeof import('./commands/executions')).executions,
-    usage: USAGE.executions,
-    summary: 'list executions, newest first',
-  },
-  describe: {
-    load: async () => (require('./commands/executions') as typeof import('./commands/executions')).describe,
-    usage: USAGE.describe,
-    summary: 'an execution: input, status, every state',
-  },
-  rerun: {
-    load: async () => (require('./commands/manual') as typeof import('./commands/manual')).rerun,
-    usage: USAGE.rerun,
-    summary: 'a new execution with the same input (<name>-rerun-<n>)',
-  },
-  redrive: {
-    load: async () => (require('./commands/manual') as typeof import('./commands/manual')).redrive,
-    usage: USAGE.redrive,
-    summary: 'resume a failed execution from the state that failed',
-  },
-  catalog: {
-    load: async () => (require('./commands/catalog-query') as typeof import('./commands/catalog-query')).catalog,
-    usage: USAGE.catalog,
-    summary: 'tables in the catalog, or one table',
-  },
-  query: {
-    load: async () => (require('./commands/catalog-query') as typeof import('./commands/catalog-query')).query,
-    usage: USAGE.query,
-    summary: 'Athena SQL over the catalog tables',
-  },
-  generate: {
-    load: async () => (require('./commands/generate') as typeof import('./commands/generate')).generate,
-    usage: USAGE.generate,
-    summary: 'write realistic transactions CSV',
-  },
-};
-
-function isCommand(name: string): name is keyof typeof USAGE {
-  return Object.hasOwn(COMMANDS, name);
+function directory(value: string): string {
+  if (value.startsWith('-')) throw new InvalidArgumentError('--home needs a directory');
+  return value;
 }
 
-export function helpText(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}\n      ${c.usage}`);
-  return [
-    'lakepipe: the event-driven data pipeline and its local twin',
-    '',
-    'commands:',
-    ...lines,
-    '',
-    'global flags: --home DIR (default .lakepipe), --json (machine-readable output), --verbose (Lambda logs), --help',
-    'exit codes: 0 success, 1 pipeline/execution failed, 2 bad usage or input',
-  ].join('\n');
-}
-
-/** Splits the global flags off, wherever they stand. */
-export function splitGlobal(argv: string[]): { home: string; json: boolean; help: boolean; rest: string[] } {
-  let home = process.env.LAKEPIPE_HOME ?? '.lakepipe';
-  let json = false;
-  let help = false;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--home') {
-      const value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError('--home needs a directory');
-      home = value;
-    } else if (arg.startsWith('--home=')) home = arg.slice('--home='.length);
-    else rest.push(arg);
+function program(act: Act, failedIn: (command: Command) => void): Command {
+  const lakepipe = new Command('lakepipe')
+    .description('lakepipe: the event-driven data pipeline and its local twin')
+    .addOption(
+      new Option('--home <dir>', 'the workspace folder').env('LAKEPIPE_HOME').default('.lakepipe').argParser(directory),
+    )
+    .option('--json', 'machine-readable output on stdout (progress stays on stderr)')
+    .option('--verbose', "the Lambdas' Powertools logs (warnings and errors are always shown)")
+    .addHelpText(
+      'after',
+      '\nexit codes: 0 success, 1 pipeline/execution failed, 2 bad usage or input (LAKEPIPE_DEBUG=1: stack traces)',
+    )
+    .configureHelp({ showGlobalOptions: true })
+    // Commander's errors become one line of ours (printed by main) and exit code 2, instead of exiting itself.
+    .exitOverride()
+    .configureOutput({ outputError: () => failedIn(lakepipe) });
+  for (const declare of COMMANDS) {
+    const command = declare(act).copyInheritedSettings(lakepipe);
+    lakepipe.addCommand(command.configureOutput({ outputError: () => failedIn(command) }));
   }
-  return { home, json, help, rest };
+  return lakepipe;
+}
+
+/** Commander's message (`error: unknown option '--x'`, maybe with a suggestion) as one line of ours. */
+function usageLine(error: CommanderError, command: Command | undefined): string {
+  const message = error.message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/'([^']*)'/g, '"$1"');
+  const path = command?.parent ? `lakepipe ${command.name()}` : 'lakepipe';
+  return `${message} (see: ${path} --help)`;
 }
 
 export async function main(argv: string[]): Promise<ExitCode> {
-  let io = processIo(argv.includes('--json'));
+  let io: CliIo = processIo(false);
+  let code: ExitCode = EXIT.ok;
+  let failedCommand: Command | undefined;
+  const lakepipe = program(
+    (work) =>
+      async (...args) => {
+        const globals = lakepipe.opts<GlobalOptions>();
+        // Before a command loads any handler: the Lambdas' Logger reads its level once, like at a cold start.
+        if (globals.verbose) process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+        io = processIo(Boolean(globals.json));
+        code = await work({ io, home: globals.home }, ...args);
+      },
+    (command) => {
+      failedCommand = command;
+    },
+  );
   try {
-    const { home, json, help, rest } = splitGlobal(argv);
-    io = processIo(json);
-    const [name, ...args] = rest;
-    if (name === undefined || name === 'help' || (help && name === undefined)) {
-      process.stdout.write(`${helpText()}\n`);
-      return name === undefined && !help ? EXIT.usage : EXIT.ok;
-    }
-    if (!isCommand(name)) throw new UsageError(`unknown command "${name}" (see: lakepipe --help)`);
-    const command = COMMANDS[name];
-    if (help) {
-      process.stdout.write(`usage: ${command.usage}\n`);
-      return EXIT.ok;
-    }
-    return await (await command.load())(args, io, home);
+    await lakepipe.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (error) {
-    const err = error as Error & { code?: string };
-    if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.error(`lakepipe: ${err.message}`);
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok; // --help, help <command>
+      // A bare `lakepipe` prints the help (on stderr) and is a usage error.
+      if (error.code !== 'commander.help') io.error(`lakepipe: ${usageLine(error, failedCommand)}`);
       return EXIT.usage;
     }
-    io.error(`lakepipe: ${err.name}: ${err.message}`);
-    if (process.env.LAKEPIPE_DEBUG) io.error(err.stack ?? '');
+    if (error instanceof UsageError) {
+      io.error(`lakepipe: ${error.message}`);
+      return EXIT.usage;
+    }
+    io.error(`lakepipe: ${errorName(error) ?? 'Error'}: ${errorMessage(error)}`);
+    if (process.env.LAKEPIPE_DEBUG) io.error((error as Error).stack ?? '');
     return EXIT.failed;
   }
 }

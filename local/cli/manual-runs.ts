@@ -1,8 +1,13 @@
 // Manual re-runs and redrives, written once against the SfnPort so the same code serves the local twin
 // and AWS (`--aws`): a re-run is a new execution with the same input, named `<name>-rerun-<n>`.
 
+import type { Command } from 'commander';
+import { hasErrorName } from '../../functions/shared/errors';
 import { rerunName } from '../../functions/shared/execution-name';
 import type { SfnPort } from '../../functions/shared/ports';
+import { type CommandContext, EXIT, type ExitCode, UsageError } from './cli-io';
+import { heavy } from './heavy-modules';
+import { openTwin, report } from './twin-session';
 
 /** `arn:aws:states:<region>:<account>:stateMachine:<sm>` + name -> the execution's ARN. */
 export function executionArnFor(stateMachineArn: string, name: string): string {
@@ -56,4 +61,68 @@ export async function redriveExecution(
   const executionArn = executionArnFor(stateMachineArn, name);
   const out = await sfn.redriveExecution({ executionArn });
   return { name, executionArn, redriveDate: out.redriveDate };
+}
+
+export interface ManualRunOptions {
+  aws?: boolean;
+  stateMachineArn?: string;
+  region?: string;
+  wait: boolean;
+}
+
+/** `rerun` and `redrive` take the same arguments and options: the twin by default, AWS with --aws. */
+export function manualRunCommand(command: Command): Command {
+  return command
+    .argument('<name>', 'the execution (see: lakepipe executions)')
+    .option('--aws', 'on AWS, through the Step Functions API')
+    .option('--state-machine-arn <arn>', 'with --aws: the deployed state machine')
+    .option('--region <region>', 'with --aws: its region (default: the SDK default)')
+    .option('--no-wait', 'do not wait for the execution to end');
+}
+
+function consoleLink(executionArn: string): string {
+  const region = executionArn.split(':')[3] ?? '';
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+}
+
+export async function manualRun(
+  kind: 'rerun' | 'redrive',
+  { io, home }: CommandContext,
+  name: string,
+  options: ManualRunOptions,
+): Promise<ExitCode> {
+  if (options.aws) {
+    const arn = options.stateMachineArn;
+    if (!arn) throw new UsageError('--aws needs --state-machine-arn ARN');
+    const { SFNClient } = heavy.sfnClient();
+    const sfn = heavy.awsPorts().sfnAdapter(new SFNClient(options.region ? { region: options.region } : {}));
+    const out = kind === 'rerun' ? await rerunExecution(sfn, arn, name) : await redriveExecution(sfn, arn, name);
+    io.say(
+      `${kind === 'rerun' ? 'started' : 'redriven'} ${out.name}\n  ${out.executionArn}\n  ${consoleLink(out.executionArn)}`,
+    );
+    io.result(out);
+    return EXIT.ok;
+  }
+
+  const { STATE_MACHINE } = heavy.config();
+  const { twin, progress } = await openTwin(home, io);
+  try {
+    if (!(await twin.store.get(name)))
+      throw new UsageError(`no execution named ${name} in ${home} (see: lakepipe executions)`);
+    const out =
+      kind === 'rerun'
+        ? await rerunExecution(twin.sfn, STATE_MACHINE.arn, name)
+        : await redriveExecution(twin.sfn, STATE_MACHINE.arn, name);
+    if (kind === 'rerun') await twin.store.update(out.name, { rerunOf: name });
+    io.progress(`${kind === 'rerun' ? 'started' : 'redriving'} ${out.name}`);
+    if (!options.wait) return EXIT.ok;
+    const record = await twin.sfn.waitFor(out.name);
+    progress.stop();
+    return await report(twin, [record], io);
+  } catch (error) {
+    if (hasErrorName(error, 'ExecutionNotRedrivable')) throw new UsageError((error as Error).message);
+    throw error;
+  } finally {
+    progress.stop();
+  }
 }

@@ -1,30 +1,94 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
 import { generateTransactionsFile } from '../../generate/transactions';
-import type { ExecutionRecord } from '../../sfn/execution-store';
-import { DATASET, defaultSettings } from '../../twin/config';
-import { BadInputError, deliverArrivals, landFiles, waitForExecutions } from '../../twin/pipeline-run';
-import { formatSummary, summarize } from '../../twin/summary';
-import { createTwin, type Twin } from '../../twin/twin';
-import { type CliIo, EXIT, type ExitCode, parseNumberOption, UsageError } from '../cli-io';
-import { ProgressView } from '../progress';
+import type { LandedObject } from '../../twin/arrival-events';
+import type { Twin } from '../../twin/twin';
+import {
+  type Act,
+  type CliIo,
+  type CommandContext,
+  EXIT,
+  type ExitCode,
+  parseNumberOption,
+  UsageError,
+} from '../cli-io';
+import { heavy } from '../heavy-modules';
+import { openTwin, report } from '../twin-session';
 
-/** Opens the twin for a command, with live progress of every execution on stderr. */
-export async function openTwin(home: string, io: CliIo): Promise<{ twin: Twin; progress: ProgressView }> {
-  const twin = await createTwin(defaultSettings(home));
-  const progress = new ProgressView(io);
-  twin.onHistoryEvent((execution, event) => progress.onEvent(execution, event));
-  return { twin, progress };
+interface RunOptions {
+  dataset?: string;
+  rows?: string;
 }
 
-/** Prints each execution's summary; exit 1 when any did not succeed. */
-export async function report(twin: Twin, records: ExecutionRecord[], io: CliIo): Promise<ExitCode> {
-  const summaries = await Promise.all(records.map((r) => summarize(twin, r)));
-  for (const s of summaries) for (const line of formatSummary(s)) io.say(line);
-  io.result(summaries);
-  return records.every((r) => r.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
+export const runCommand = (act: Act) =>
+  new Command('run')
+    .summary('land files (or a generated sample) and run the pipeline on them')
+    .description(
+      'Lands the files (or a generated sample) under the dataset prefix of the raw bucket, delivers their S3 ' +
+        'notifications to the start-pipeline handler as SQS would, and runs the executions it starts.',
+    )
+    .argument('[files...]', 'CSV, JSON lines or Parquet files (default: a generated sample)')
+    .option('--dataset <name>', 'the dataset the files belong to (the configured one)')
+    .option('--rows <n>', 'rows of the generated sample when no file is given (default: 50000)')
+    .action(act(run));
+
+async function run({ io, home }: CommandContext, files: string[], options: RunOptions): Promise<ExitCode> {
+  const { DATASET } = heavy.config();
+  if (options.dataset !== undefined && options.dataset !== DATASET) {
+    throw new UsageError(`unknown dataset "${options.dataset}" (configured: ${DATASET})`);
+  }
+  const rows = parseNumberOption('rows', options.rows, 50_000, 1);
+  const { landFiles, deliverArrivals, waitForExecutions } = heavy.pipelineRun();
+  const { twin, progress } = await openTwin(home, io);
+  try {
+    const inputs = files.length ? files : [await sampleFile(home, Math.floor(rows), io)];
+    const landed = await landFiles(twin, inputs).catch((error: unknown) => {
+      throw hasErrorName(error, 'BadInputError') ? new UsageError((error as Error).message) : error;
+    });
+    io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${twin.plan.prefix}`);
+    const arrival = await deliverArrivals(twin, landed);
+    if (arrival.failedMessages.length) {
+      io.error(`start-pipeline reported ${arrival.failedMessages.length} message(s) as failed (SQS would retry them)`);
+    }
+    const empty = landed.filter((o) => o.size === 0);
+    if (arrival.started.length === 0) {
+      await sayWhyNothingStarted(twin, landed, empty, io);
+      return arrival.failedMessages.length ? EXIT.failed : EXIT.ok;
+    }
+    if (empty.length) io.progress(ignoredEmpty(empty));
+    io.progress(`started ${arrival.started.join(', ')}`);
+    const records = await waitForExecutions(twin, arrival.started);
+    progress.stop();
+    return await report(twin, records, io);
+  } finally {
+    progress.stop();
+  }
+}
+
+function ignoredEmpty(empty: LandedObject[]): string {
+  const what = empty.length === 1 ? 'the file is empty' : 'the files are empty';
+  return `ignored ${empty.map((o) => o.key).join(', ')}: ${what} (the arrival handler skips zero-byte objects)`;
+}
+
+/** Why no execution started, file by file: empty (ignored), or delivered before (only an existing one is named). */
+async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], empty: LandedObject[], io: CliIo) {
+  if (empty.length) io.say(ignoredEmpty(empty));
+  const delivered = landed.filter((o) => o.size > 0);
+  if (delivered.length === 0) return;
+  const name = executionName(
+    twin.plan.dataset,
+    delivered[0]?.bucket ?? '',
+    delivered.map((o) => ({ ...o, eventTime: o.eventTime.toISOString() })),
+  );
+  const files = empty.length ? 'the other files' : 'these files';
+  io.say(
+    (await twin.store.get(name))
+      ? `${files} were delivered before; no new execution (see: lakepipe describe ${name})`
+      : `${files} started no execution (see: lakepipe executions)`,
+  );
 }
 
 async function sampleFile(home: string, rows: number, io: CliIo): Promise<string> {
@@ -39,43 +103,4 @@ async function sampleFile(home: string, rows: number, io: CliIo): Promise<string
     idPrefix: `S${stamp.slice(2, 8)}${stamp.slice(9)}-`,
   });
   return file;
-}
-
-export async function run(args: string[], io: CliIo, home: string): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { dataset: { type: 'string' }, rows: { type: 'string' } },
-  });
-  if (values.dataset !== undefined && values.dataset !== DATASET) {
-    throw new UsageError(`unknown dataset "${values.dataset}" (configured: ${DATASET})`);
-  }
-  const rows = parseNumberOption('rows', values.rows, 50_000, 1);
-  const { twin, progress } = await openTwin(home, io);
-  try {
-    const files = positionals.length ? positionals : [await sampleFile(home, Math.floor(rows), io)];
-    const landed = await landFiles(twin, files).catch((error: Error) => {
-      throw error instanceof BadInputError ? new UsageError(error.message) : error;
-    });
-    io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${twin.plan.prefix}`);
-    const arrival = await deliverArrivals(twin, landed);
-    if (arrival.failedMessages.length) {
-      io.error(`start-pipeline reported ${arrival.failedMessages.length} message(s) as failed (SQS would retry them)`);
-    }
-    if (arrival.started.length === 0) {
-      const name = executionName(
-        twin.plan.dataset,
-        landed[0]?.bucket ?? '',
-        landed.map((o) => ({ ...o, eventTime: o.eventTime.toISOString() })),
-      );
-      io.say(`these files were delivered before; no new execution (see: lakepipe describe ${name})`);
-      return arrival.failedMessages.length ? EXIT.failed : EXIT.ok;
-    }
-    io.progress(`started ${arrival.started.join(', ')}`);
-    const records = await waitForExecutions(twin, arrival.started);
-    progress.stop();
-    return await report(twin, records, io);
-  } finally {
-    progress.stop();
-  }
 }

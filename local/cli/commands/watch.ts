@@ -1,17 +1,33 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { LandingWatcher } from '../../twin/watch';
-import { type CliIo, EXIT, type ExitCode, parseNumberOption } from '../cli-io';
-import { openTwin } from './run';
+import { Command } from 'commander';
+import { type Act, type CommandContext, EXIT, type ExitCode, parseNumberOption } from '../cli-io';
+import { heavy } from '../heavy-modules';
+import { openTwin } from '../twin-session';
 
-export async function watchCommand(args: string[], io: CliIo, home: string): Promise<ExitCode> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, 'batch-window': { type: 'string' } } });
-  const batchWindowMs = parseNumberOption('batch-window', values['batch-window'], 5) * 1000;
+interface WatchOptions {
+  dir?: string;
+  batchWindow?: string;
+}
+
+export const watchCommand = (act: Act) =>
+  new Command('watch')
+    .summary('run the pipeline on every file dropped in the landing folder')
+    .description(
+      'Watches the landing folder, waits until a file is completely written, batches arrivals like the SQS ' +
+        'batching window and runs them. Ctrl-C stops taking files and lets running executions finish; Ctrl-C ' +
+        'again aborts them (marked ABORTED, redrivable).',
+    )
+    .option('--dir <dir>', 'the landing folder (default: HOME/landing/<dataset>)')
+    .option('--batch-window <seconds>', 'how long to collect arrivals before delivering them (default: 5)')
+    .action(act(watch));
+
+async function watch({ io, home }: CommandContext, options: WatchOptions): Promise<ExitCode> {
+  const batchWindowMs = parseNumberOption('batch-window', options.batchWindow, 5) * 1000;
   const { twin, progress } = await openTwin(home, io);
-  const dir = path.resolve(values.dir ?? path.join(home, 'landing', twin.plan.dataset));
+  const dir = path.resolve(options.dir ?? path.join(home, 'landing', twin.plan.dataset));
   await mkdir(dir, { recursive: true });
-  const watcher = new LandingWatcher(twin, {
+  const watcher = new (heavy.watch().LandingWatcher)(twin, {
     dir,
     batchWindowMs,
     onBatch: (r) =>

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runQuery } from '../../../local/cli/commands/catalog-query';
+import { runQuery } from '../../../local/cli/athena-query';
 import { type GenerateOptions, generateTransactionsFile } from '../../../local/generate/transactions';
 import type { ExecutionRecord } from '../../../local/sfn/execution-store';
 import { defaultSettings, type TwinSettings } from '../../../local/twin/config';

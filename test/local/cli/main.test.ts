@@ -2,31 +2,11 @@
 // one-line reasons on stderr.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { main } from '../../local/cli/main';
-import { REPO_ROOT } from '../../local/twin/config';
-import { generated, tempDir } from './e2e/support';
+import { REPO_ROOT } from '../../../local/twin/config';
+import { generated, tempDir } from '../e2e/support';
+import { cli } from './support';
 
 jest.setTimeout(120_000);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('lakepipe CLI', () => {
   let home: string;
