@@ -1,13 +1,9 @@
 // planExecutions / classify / parseSqsRecord: the plain functions the local twin reuses.
 
 import { decodeS3Key, encodeS3Key, type S3Notification } from '../../../functions/shared/s3-event';
-import {
-  type ArrivedRecord,
-  classify,
-  loadStartPipelineConfig,
-  parseSqsRecord,
-  planExecutions,
-} from '../../../functions/start-pipeline/app';
+import { loadStartPipelineConfig } from '../../../functions/start-pipeline/app';
+import { parseSqsRecord } from '../../../functions/start-pipeline/arrival-event';
+import { type ArrivedRecord, classify, planExecutions } from '../../../functions/start-pipeline/plan';
 import { DATASETS, loadEvent, RAW_BUCKET, testConfig, testEnv } from './support';
 
 const config = testConfig();
