@@ -3,6 +3,7 @@
 import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { z } from 'zod';
 import { errorMessage } from './errors';
+import { parseEvent } from './parse-event';
 
 /** One S3 event record, reduced to what lakepipe uses; `key` is decoded. */
 export interface S3Notification {
@@ -69,12 +70,6 @@ const EVENTBRIDGE_REASONS: Readonly<Record<string, string>> = {
   CompleteMultipartUpload: 'CompleteMultipartUpload',
 };
 
-/** The first issue of a failed parse as `path message`, e.g. `detail.object.key Invalid input`. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`.trim();
-}
-
 function decodedKey(encoded: string): string | undefined {
   try {
     return decodeS3Key(encoded);
@@ -90,8 +85,8 @@ export function isEventBridgeShaped(json: unknown): boolean {
 
 /** One EventBridge event from S3 -> one notification; its key is encoded like a notification's. */
 function parseEventBridge(json: unknown): ParsedBody {
-  const parsed = S3EventNotificationEventBridgeSchema.safeParse(json);
-  if (!parsed.success) return { kind: 'malformed', reason: `EventBridge event: ${firstIssue(parsed.error)}` };
+  const parsed = parseEvent(S3EventNotificationEventBridgeSchema, json);
+  if (!parsed.ok) return { kind: 'malformed', reason: `EventBridge event: ${parsed.problem}` };
   const { source, time, detail } = parsed.data;
   const detailType = parsed.data['detail-type'];
   if (source !== 'aws.s3') return { kind: 'malformed', reason: `EventBridge event from ${source}, not aws.s3` };
@@ -123,11 +118,11 @@ function parseEventBridge(json: unknown): ParsedBody {
  * unexpected is `malformed` with a reason.
  */
 export function parseS3Json(json: unknown): ParsedBody {
-  const test = testEventSchema.safeParse(json);
-  if (test.success) return { kind: 'test-event', bucket: test.data.Bucket ?? '' };
+  const test = parseEvent(testEventSchema, json);
+  if (test.ok) return { kind: 'test-event', bucket: test.data.Bucket ?? '' };
   if (isEventBridgeShaped(json)) return parseEventBridge(json);
-  const notification = notificationSchema.safeParse(json);
-  if (!notification.success) {
+  const notification = parseEvent(notificationSchema, json);
+  if (!notification.ok) {
     return {
       kind: 'malformed',
       reason: 'body is neither an S3 notification, an EventBridge S3 event nor s3:TestEvent',
@@ -135,8 +130,8 @@ export function parseS3Json(json: unknown): ParsedBody {
   }
   const records: S3Notification[] = [];
   for (const [index, raw] of notification.data.Records.entries()) {
-    const parsed = recordSchema.safeParse(raw);
-    if (!parsed.success) return { kind: 'malformed', reason: `Records[${index}]: ${firstIssue(parsed.error)}` };
+    const parsed = parseEvent(recordSchema, raw);
+    if (!parsed.ok) return { kind: 'malformed', reason: `Records[${index}].${parsed.problem}` };
     const { eventName, eventTime, s3 } = parsed.data;
     if (eventName.startsWith('ObjectCreated:') && (s3.object.size === undefined || s3.object.eTag === undefined)) {
       return { kind: 'malformed', reason: `Records[${index}]: ${eventName} without size or eTag` };

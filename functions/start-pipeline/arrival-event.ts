@@ -4,7 +4,8 @@
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { InvalidEventError } from '../shared/errors';
-import { firstIssue, isEventBridgeShaped, type ParsedBody, parseS3Body, parseS3Json } from '../shared/s3-event';
+import { parseEvent } from '../shared/parse-event';
+import { isEventBridgeShaped, type ParsedBody, parseS3Body, parseS3Json } from '../shared/s3-event';
 import type { ArrivedRecord } from './plan';
 
 export const EXPECTED_EVENTS =
@@ -48,8 +49,8 @@ export function parseSqsRecord(record: Pick<SQSRecord, 'messageId' | 'body'>): P
 }
 
 function parseSqs(event: unknown): ArrivalEvent {
-  const sqs = SqsSchema.safeParse(event);
-  if (!sqs.success) throw new InvalidEventError(`SQS event: ${firstIssue(sqs.error)}; expected ${EXPECTED_EVENTS}`);
+  const sqs = parseEvent(SqsSchema, event);
+  if (!sqs.ok) throw new InvalidEventError(`SQS event: ${sqs.problem}; expected ${EXPECTED_EVENTS}`);
   return {
     source: 'sqs',
     messages: sqs.data.Records.map(parseSqsRecord),
