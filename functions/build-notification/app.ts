@@ -3,8 +3,10 @@
 // body an operator can act on: dataset, files, validations with details, stage timings, error and cause, re-run.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { z } from 'zod';
 import { InvalidEventError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { parseTaskInput } from '../shared/parse-event';
 import type { ExecutionInput } from '../shared/pipeline-input';
 
 export const SUBJECT_MAX = 99;
@@ -325,12 +327,27 @@ export function buildNotification(input: BuildNotificationInput, now: Date): Not
   return { outcome, subject: safeSubject(subject), message, summary, validations: verdicts };
 }
 
+// The state is what earlier states added, read field by field with defaults; only its being an object is required.
+export const buildNotificationInputSchema = z.object({
+  kind: z.enum(['completed', 'failed']),
+  execution: z.looseObject({
+    name: z.string().min(1),
+    id: z.string().optional(),
+    startTime: z.string().optional(),
+    stateMachine: z.string().optional(),
+  }),
+  state: z.looseObject({}),
+});
+
 function parseInput(event: unknown): BuildNotificationInput {
-  const e = event as Partial<BuildNotificationInput> | null;
-  if (!e || (e.kind !== 'completed' && e.kind !== 'failed') || typeof e.execution?.name !== 'string' || !e.state) {
-    throw new InvalidEventError('build-notification expects { kind: completed|failed, execution: { name }, state }');
-  }
-  return e as BuildNotificationInput;
+  const input = parseTaskInput(
+    buildNotificationInputSchema,
+    event,
+    'build-notification',
+    '{ kind: completed|failed, execution: { name }, state }',
+    (message) => new InvalidEventError(message),
+  );
+  return { ...input, state: input.state as PipelineState };
 }
 
 export function createHandler(deps: BuildNotificationDeps = {}) {

@@ -7,7 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { CATALOG_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
+import { errorMessage } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { parseTaskInput } from '../shared/parse-event';
 import { sqlString } from '../shared/sql-literal';
 
 /** `${run_id}` values: the execution name alphabet. */
@@ -51,11 +53,13 @@ export function loadPrepareValidationsConfig(env: Env): PrepareValidationsConfig
   return loadConfig(prepareValidationsEnvSchema, env);
 }
 
-export interface PrepareValidationsInput {
-  database: string;
-  runId: string;
-  validations: string[];
-}
+export const prepareValidationsInputSchema = z.object({
+  database: z.string(),
+  runId: z.string(),
+  validations: z.array(z.string()),
+});
+
+export type PrepareValidationsInput = z.output<typeof prepareValidationsInputSchema>;
 
 export interface PreparedQuery {
   name: string;
@@ -109,20 +113,6 @@ export function renderValidation(name: string, sql: string, rendered: Readonly<R
   return sql.replace(PLACEHOLDER, (_whole, placeholder: string) => rendered[placeholder] ?? '');
 }
 
-function parseInput(event: unknown): PrepareValidationsInput {
-  const e = event as Partial<PrepareValidationsInput> | null;
-  if (
-    !e ||
-    typeof e.database !== 'string' ||
-    typeof e.runId !== 'string' ||
-    !Array.isArray(e.validations) ||
-    !e.validations.every((v) => typeof v === 'string')
-  ) {
-    throw new ValidationQueryError('prepare-validations expects { database, runId, validations: string[] }', '');
-  }
-  return { database: e.database, runId: e.runId, validations: e.validations };
-}
-
 export async function prepareValidations(
   deps: PrepareValidationsDeps,
   input: PrepareValidationsInput,
@@ -144,7 +134,7 @@ export async function prepareValidations(
     try {
       sql = await readText(file);
     } catch (error) {
-      throw new ValidationQueryError(`cannot read ${file}: ${(error as Error).message}`, name, { cause: error });
+      throw new ValidationQueryError(`cannot read ${file}: ${errorMessage(error)}`, name, { cause: error });
     }
     const queryString = renderValidation(name, sql, rendered).trim();
     if (queryString === '') throw new ValidationQueryError(`${file} is empty`, name);
@@ -157,7 +147,13 @@ export function createHandler(deps: PrepareValidationsDeps) {
   return middy<unknown, PreparedQuery[]>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const input = parseInput(event);
+      const input = parseTaskInput(
+        prepareValidationsInputSchema,
+        event,
+        'prepare-validations',
+        '{ database, runId, validations: string[] }',
+        (message) => new ValidationQueryError(message, ''),
+      );
       const queries = await prepareValidations(deps, input);
       logger.info('validations prepared', { runId: input.runId, validations: queries.map((q) => q.name) });
       return queries;

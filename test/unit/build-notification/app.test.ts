@@ -252,6 +252,24 @@ describe('build-notification handler', () => {
     expect(n.summary).toBe('no validations configured');
   });
 
+  it.each([
+    ['kind', { kind: 'done', execution: { name: NAME }, state: {} }],
+    ['execution.name', { kind: 'failed', execution: {}, state: {} }],
+    ['state', { kind: 'failed', execution: { name: NAME } }],
+  ])('names the bad field %s of a malformed event', async (field, event) => {
+    // Prepare
+    const handler = createHandler();
+
+    // Act
+    const act = handler(event, lambdaContext);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining(`build-notification input: ${field}:`),
+    });
+  });
+
   it('refuses an event without kind, execution name or state', async () => {
     // Prepare
     const handler = createHandler();
