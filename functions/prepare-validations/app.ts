@@ -8,12 +8,11 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { CATALOG_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
 import { errorMessage } from '../shared/errors';
+import { EXECUTION_NAME } from '../shared/execution-name';
 import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
 import { sqlString } from '../shared/sql-literal';
 
-/** `${run_id}` values: the execution name alphabet. */
-export const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 
 export class ValidationQueryError extends Error {
@@ -86,7 +85,7 @@ export function placeholderSql(values: PlaceholderValues): Record<string, string
       'database',
     );
   }
-  if (!RUN_ID.test(values.runId)) {
+  if (!EXECUTION_NAME.test(values.runId)) {
     throw new InvalidPlaceholderValueError(`run_id ${JSON.stringify(values.runId)} is not an execution name`, 'run_id');
   }
   const share = values.rejectedShareMax;

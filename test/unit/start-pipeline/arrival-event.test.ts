@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { parseArrivalEvent } from '../../../functions/start-pipeline/arrival-event';
+import { parseArrivalEvent, parseSqsRecord } from '../../../functions/start-pipeline/arrival-event';
 import { lambdaContext } from '../../fixtures/lambda-context';
-import { setup } from './support';
+import { loadEvent, setup } from './support';
 
 function eventFile(file: string): unknown {
   return JSON.parse(readFileSync(path.join(__dirname, '../../../events', file), 'utf8'));
@@ -187,5 +187,22 @@ describe('start-pipeline handler on direct events', () => {
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'ArrivalNotStartedError' });
+  });
+});
+
+describe('parseSqsRecord', () => {
+  it('tags every notification with its message id', () => {
+    // Prepare
+    const record = loadEvent('several-records').Records[0];
+
+    // Act
+    const parsed = record === undefined ? undefined : parseSqsRecord(record);
+
+    // Assess
+    expect(parsed?.kind).toBe('records');
+    if (parsed?.kind === 'records') {
+      expect(parsed.records).toHaveLength(3);
+      expect(new Set(parsed.records.map((r) => r.messageId))).toEqual(new Set([record?.messageId]));
+    }
   });
 });
