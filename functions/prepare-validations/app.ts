@@ -6,35 +6,12 @@ import path from 'node:path';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { CATALOG_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
+import { type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
 import { errorMessage } from '../shared/errors';
-import { EXECUTION_NAME } from '../shared/execution-name';
 import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
-import { sqlString } from '../shared/sql-literal';
-
-const PLACEHOLDER = /\$\{([^}]*)\}/g;
-
-export class ValidationQueryError extends Error {
-  constructor(
-    message: string,
-    readonly validation: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'ValidationQueryError';
-  }
-}
-
-export class InvalidPlaceholderValueError extends Error {
-  constructor(
-    message: string,
-    readonly placeholder: string,
-  ) {
-    super(message);
-    this.name = 'InvalidPlaceholderValueError';
-  }
-}
+import { ValidationQueryError } from './errors';
+import { placeholderSql, renderValidation } from './render';
 
 export const prepareValidationsEnvSchema = z
   .object({
@@ -69,47 +46,6 @@ export interface PrepareValidationsDeps {
   config: PrepareValidationsConfig;
   /** Reads a validation file; defaults to the file system. */
   readText?: (file: string) => Promise<string>;
-}
-
-export interface PlaceholderValues {
-  database: string;
-  runId: string;
-  rejectedShareMax: number;
-}
-
-/** Validates every value, then renders each to its SQL text. */
-export function placeholderSql(values: PlaceholderValues): Record<string, string> {
-  if (!CATALOG_NAME.test(values.database)) {
-    throw new InvalidPlaceholderValueError(
-      `database ${JSON.stringify(values.database)} is not an identifier`,
-      'database',
-    );
-  }
-  if (!EXECUTION_NAME.test(values.runId)) {
-    throw new InvalidPlaceholderValueError(`run_id ${JSON.stringify(values.runId)} is not an execution name`, 'run_id');
-  }
-  const share = values.rejectedShareMax;
-  if (!Number.isFinite(share) || share < 0 || share > 1) {
-    throw new InvalidPlaceholderValueError(
-      `rejected_share_max ${share} is not a share in [0, 1]`,
-      'rejected_share_max',
-    );
-  }
-  return {
-    database: values.database,
-    run_id: sqlString(values.runId),
-    rejected_share_max: String(share),
-  };
-}
-
-/** Replaces the allowed placeholders; any other `${...}` is refused with the validation's name. */
-export function renderValidation(name: string, sql: string, rendered: Readonly<Record<string, string>>): string {
-  const unknown = [...sql.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((p) => !Object.hasOwn(rendered, p));
-  if (unknown.length > 0) {
-    const list = [...new Set(unknown)].map((p) => `\${${p}}`).join(', ');
-    throw new ValidationQueryError(`validations/${name}.sql uses unknown placeholder(s) ${list}`, name);
-  }
-  return sql.replace(PLACEHOLDER, (_whole, placeholder: string) => rendered[placeholder] ?? '');
 }
 
 export async function prepareValidations(

@@ -6,13 +6,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { DATASET_NAME, type Env, jsonVariable, loadConfig } from '../shared/config';
-import { hasErrorName, InvalidEventError } from '../shared/errors';
+import { InvalidEventError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
 import { type ArrivedObject, type ExecutionInput, executionInputSchema } from '../shared/pipeline-input';
-import type { S3Port } from '../shared/ports';
+import { BadInputFile, NothingToProcess, type QuarantinedFile } from './errors';
 import { verifyGzip } from './gzip-check';
-import { SCREEN_BYTES, screenHead, type Verdict } from './screen';
+import { exists, type ObjectStore, quarantine, readHead, readRange } from './objects';
+import { screenHead, type Verdict } from './screen';
 
 export const screenFilesEnvSchema = z
   .object({
@@ -31,13 +32,6 @@ export function loadScreenFilesConfig(env: Env): ScreenFilesConfig {
   return loadConfig(screenFilesEnvSchema, env);
 }
 
-export interface QuarantinedFile {
-  key: string;
-  reason: string;
-  /** Where the file is now: s3://bucket/quarantine/<original key>; absent when it is nowhere to be found. */
-  location?: string;
-}
-
 export interface ScreenResult {
   accepted: string[];
   quarantined: QuarantinedFile[];
@@ -46,66 +40,15 @@ export interface ScreenResult {
   screenedAt: string;
 }
 
-export class BadInputFile extends Error {
-  constructor(
-    message: string,
-    readonly files: QuarantinedFile[],
-  ) {
-    super(message);
-    this.name = 'BadInputFile';
-  }
-}
-
-export class NothingToProcess extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NothingToProcess';
-  }
-}
-
 export interface ScreenFilesDeps {
   config: ScreenFilesConfig;
-  s3: Pick<S3Port, 'getObject' | 'headObject' | 'copyObject' | 'deleteObject'>;
+  s3: ObjectStore;
   now?: () => Date;
-}
-
-function isMissing(error: unknown): boolean {
-  return hasErrorName(error, 'NoSuchKey', 'NotFound');
-}
-
-/** CopySource is `bucket/key` with the key URL-encoded, slashes kept, as S3 expects. */
-export function copySource(bucket: string, key: string): string {
-  return `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-}
-
-async function readHead(s3: ScreenFilesDeps['s3'], bucket: string, key: string): Promise<Uint8Array | undefined> {
-  try {
-    const out = await s3.getObject({ Bucket: bucket, Key: key, Range: `bytes=0-${SCREEN_BYTES - 1}` });
-    return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
-}
-
-async function exists(s3: ScreenFilesDeps['s3'], bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.headObject({ Bucket: bucket, Key: key });
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
-}
-
-async function readRange(s3: ScreenFilesDeps['s3'], bucket: string, key: string, start: number, end: number) {
-  const out = await s3.getObject({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` });
-  return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
 }
 
 /** The head decides for every format; a gzip file is then inflated whole, since damage can sit anywhere. */
 async function judge(
-  s3: ScreenFilesDeps['s3'],
+  s3: ObjectStore,
   bucket: string,
   object: ArrivedObject,
   head: Uint8Array,
@@ -114,12 +57,6 @@ async function judge(
   const verdict = screenHead(object.key, object.size, head, required);
   if (!verdict.ok || !object.key.toLowerCase().endsWith('.gz')) return verdict;
   return verifyGzip((start, end) => readRange(s3, bucket, object.key, start, end), object.size);
-}
-
-/** Copy first, delete second: if the delete fails the file is in both places, never in neither. */
-async function quarantine(s3: ScreenFilesDeps['s3'], bucket: string, key: string, quarantineKey: string) {
-  await s3.copyObject({ Bucket: bucket, Key: quarantineKey, CopySource: copySource(bucket, key) });
-  await s3.deleteObject({ Bucket: bucket, Key: key });
 }
 
 /** One object: accepted, quarantined now, or found quarantined by an earlier attempt. */

@@ -5,12 +5,11 @@ import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { commaList, datasetPlansSchema, type Env, jsonVariable, loadConfig } from '../shared/config';
-import { errorMessage, errorName, hasErrorName } from '../shared/errors';
 import { logger } from '../shared/logger';
-import type { DatasetPlan } from '../shared/pipeline-input';
 import type { GluePort, SfnPort } from '../shared/ports';
 import { type ArrivalEvent, parseArrivalEvent } from './arrival-event';
-import { type ArrivedRecord, type ExecutionPlan, type PlannedExecution, planExecutions } from './plan';
+import { type ArrivedRecord, type ExecutionPlan, planExecutions } from './plan';
+import { startAll } from './start';
 
 export const DEFAULT_IGNORED_PREFIXES = ['curated/', 'quarantine/', 'athena-results/', '_lakepipe/'];
 export const DEFAULT_SUPPORTED_EXTENSIONS = ['.csv', '.csv.gz', '.json', '.jsonl', '.json.gz', '.parquet'];
@@ -60,56 +59,6 @@ export interface StartPipelineDeps {
   now?: () => Date;
 }
 
-/** Starts the dataset's crawler early; the state machine's freshness step starts it too, so nothing here blocks. */
-async function startCrawler(glue: StartPipelineDeps['glue'], plan: DatasetPlan): Promise<void> {
-  const context = { crawler: plan.crawler, dataset: plan.dataset };
-  try {
-    await glue.startCrawler({ Name: plan.crawler });
-    logger.info('crawler started', context);
-  } catch (error) {
-    if (hasErrorName(error, 'CrawlerRunningException')) {
-      logger.info('crawler already running', context);
-    } else {
-      logger.warn('crawler start failed, the state machine will start it', {
-        ...context,
-        errorName: errorName(error),
-        errorMessage: errorMessage(error),
-      });
-    }
-  }
-}
-
-/** Starts one execution; returns false when its messages must be retried. */
-async function startExecution(deps: StartPipelineDeps, execution: PlannedExecution): Promise<boolean> {
-  const context = {
-    executionName: execution.name,
-    dataset: execution.input.dataset,
-    objects: execution.input.objects.length,
-    messageIds: execution.messageIds,
-  };
-  try {
-    const started = await deps.sfn.startExecution({
-      stateMachineArn: deps.config.stateMachineArn,
-      name: execution.name,
-      input: JSON.stringify(execution.input),
-    });
-    logger.info('execution started', { ...context, executionArn: started.executionArn });
-    return true;
-  } catch (error) {
-    // At-least-once delivery: the same batch again has the same name, and that execution exists already.
-    if (hasErrorName(error, 'ExecutionAlreadyExists')) {
-      logger.info('execution already exists', context);
-      return true;
-    }
-    logger.error('execution start failed, its messages will be retried', {
-      ...context,
-      errorName: errorName(error),
-      errorMessage: errorMessage(error),
-    });
-    return false;
-  }
-}
-
 /** A directly invoked arrival (S3 or EventBridge) whose execution could not start: thrown so Lambda retries it. */
 export class ArrivalNotStartedError extends Error {
   constructor(message: string) {
@@ -146,17 +95,6 @@ function logIgnored(ignored: ExecutionPlan['ignored']): void {
       size: n.size,
     });
   }
-}
-
-/** Starts the crawlers, then every execution; the messages of an execution that cannot start are marked failed. */
-async function startAll(deps: StartPipelineDeps, executions: PlannedExecution[], failed: Set<string>): Promise<void> {
-  const plans = new Map(executions.map((e) => [e.input.plan.dataset, e.input.plan]));
-  await Promise.all([...plans.values()].map((plan) => startCrawler(deps.glue, plan)));
-  await Promise.all(
-    executions.map(async (execution) => {
-      if (!(await startExecution(deps, execution))) for (const id of execution.messageIds) failed.add(id);
-    }),
-  );
 }
 
 /**

@@ -10,7 +10,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { copySource, createHandler, loadScreenFilesConfig, screenFiles } from '../../../functions/screen-files/app';
+import { createHandler, loadScreenFilesConfig, screenFiles } from '../../../functions/screen-files/app';
+import { copySource } from '../../../functions/screen-files/objects';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
