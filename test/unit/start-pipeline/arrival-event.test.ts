@@ -2,11 +2,8 @@
 // events AWS's own libraries ship (events/README.md names each source).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { StartCrawlerCommand } from '@aws-sdk/client-glue';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseArrivalEvent, parseSqsRecord } from '../../../functions/start-pipeline/arrival-event';
-import { lambdaContext } from '../../fixtures/lambda-context';
-import { loadEvent, setup } from './support';
+import { loadEvent } from './support';
 
 function eventFile(file: string): unknown {
   return JSON.parse(readFileSync(path.join(__dirname, '../../../events', file), 'utf8'));
@@ -134,59 +131,6 @@ describe('parseArrivalEvent', () => {
       expect.objectContaining({ name: 'InvalidEventError', message: expect.stringMatching(message) }),
     );
     expect(parse).toThrow(/EventBridge event from S3/);
-  });
-});
-
-describe('start-pipeline handler on direct events', () => {
-  let env: ReturnType<typeof setup>;
-
-  beforeEach(() => {
-    env = setup();
-  });
-
-  afterEach(() => {
-    env.glueMock.restore();
-    env.sfnMock.restore();
-    jest.restoreAllMocks();
-  });
-
-  it.each([
-    ['a raw S3 notification', 's3/aws-lambda-go-put.json', 's3-notification'],
-    ['an EventBridge event', 'eventbridge/object-created.json', 'f5f1e65c-dc3a-93ca-6c1e-b1647eac7963'],
-    ['an EventBridge event through SQS', 'eventbridge-sqs/object-created.json', 'ca3e7a89-c358-40e5-8aa0-5da01403c267'],
-  ])('accepts %s and judges its object (another bucket: ignored)', async (_label, file, messageId) => {
-    // Act
-    const response = await env.handler(eventFile(file) as never, lambdaContext);
-
-    // Assess
-    expect(response).toEqual({ batchItemFailures: [] });
-    const ignored = env.lines.filter((l) => l.message === 'object ignored');
-    expect(ignored.map((l) => [l.context.messageId, l.context.reason])).toEqual([[messageId, 'other-bucket']]);
-  });
-
-  it('starts the execution of a raw S3 notification of the raw bucket', async () => {
-    // Prepare
-    env.glueMock.on(StartCrawlerCommand).resolves({});
-    env.sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
-
-    // Act
-    const response = await env.handler(eventFile('s3/object-created-put.json') as never, lambdaContext);
-
-    // Assess
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect(env.sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
-  });
-
-  it('throws ArrivalNotStartedError when a direct event cannot start its execution, for Lambda to retry', async () => {
-    // Prepare
-    env.glueMock.on(StartCrawlerCommand).resolves({});
-    env.sfnMock.on(StartExecutionCommand).rejects(new Error('Rate exceeded'));
-
-    // Act
-    const outcome = env.handler(eventFile('s3/object-created-put.json') as never, lambdaContext);
-
-    // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'ArrivalNotStartedError' });
   });
 });
 
