@@ -4,17 +4,23 @@
 // exists; CrawlerRunningException means someone else started it: wait. Returns a small object for a Choice.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { InvalidEventError } from '../shared/errors';
+import { z } from 'zod';
+import { hasErrorName, InvalidEventError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { parseTaskInput } from '../shared/parse-event';
 import type { GluePort } from '../shared/ports';
 
-export interface CheckCatalogInput {
-  crawler: string;
+export const checkCatalogInputSchema = z.object({
+  crawler: z.string().min(1),
   /** The execution's objects; only their eventTime is read. */
-  objects: ReadonlyArray<{ eventTime: string }>;
+  objects: z
+    .array(z.object({ eventTime: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO 8601 time') }))
+    .min(1, 'check-catalog needs at least one object'),
   /** Polls so far (0 on the first check). */
-  attempt: number;
-}
+  attempt: z.number().int().nonnegative().default(0),
+});
+
+export type CheckCatalogInput = z.output<typeof checkCatalogInputSchema>;
 
 export type CatalogStatus = 'FRESH' | 'WAITING' | 'FAILED';
 
@@ -55,19 +61,6 @@ export function newestEventTime(objects: CheckCatalogInput['objects']): number {
   );
 }
 
-function parseInput(event: unknown): CheckCatalogInput {
-  const e = event as Partial<CheckCatalogInput> | null;
-  if (!e || typeof e.crawler !== 'string' || e.crawler === '' || !Array.isArray(e.objects)) {
-    throw new InvalidEventError('check-catalog expects { crawler, objects: [{ eventTime }], attempt }');
-  }
-  const attempt = typeof e.attempt === 'number' && Number.isInteger(e.attempt) && e.attempt >= 0 ? e.attempt : 0;
-  return { crawler: e.crawler, objects: e.objects, attempt };
-}
-
-function isCrawlerRunning(error: unknown): boolean {
-  return error instanceof Error && error.name === 'CrawlerRunningException';
-}
-
 /** The freshness decision: one getCrawler, at most one startCrawler. */
 export async function checkCatalog(deps: CheckCatalogDeps, input: CheckCatalogInput): Promise<CheckCatalogResult> {
   const newest = newestEventTime(input.objects);
@@ -102,7 +95,7 @@ export async function checkCatalog(deps: CheckCatalogDeps, input: CheckCatalogIn
   try {
     await deps.glue.startCrawler({ Name: input.crawler });
   } catch (error) {
-    if (!isCrawlerRunning(error)) throw error;
+    if (!hasErrorName(error, 'CrawlerRunningException')) throw error;
     // Someone else started it just now, after the file landed: that crawl counts once it succeeds.
     const message = `Crawler ${input.crawler} was started by someone else; waiting for it`;
     return { ...base, status: 'WAITING', startedCrawl: false, message };
@@ -115,7 +108,13 @@ export function createHandler(deps: CheckCatalogDeps) {
   return middy<unknown, CheckCatalogResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const input = parseInput(event);
+      const input = parseTaskInput(
+        checkCatalogInputSchema,
+        event,
+        'check-catalog',
+        '{ crawler, objects: [{ eventTime }], attempt }',
+        (message) => new InvalidEventError(message),
+      );
       const result = await checkCatalog(deps, input);
       logger.info('catalog checked', {
         crawler: input.crawler,

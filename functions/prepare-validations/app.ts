@@ -6,34 +6,12 @@ import path from 'node:path';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { CATALOG_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
+import { type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
+import { errorMessage } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { sqlString } from '../shared/sql-literal';
-
-/** `${run_id}` values: the execution name alphabet. */
-export const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const PLACEHOLDER = /\$\{([^}]*)\}/g;
-
-export class ValidationQueryError extends Error {
-  constructor(
-    message: string,
-    readonly validation: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'ValidationQueryError';
-  }
-}
-
-export class InvalidPlaceholderValueError extends Error {
-  constructor(
-    message: string,
-    readonly placeholder: string,
-  ) {
-    super(message);
-    this.name = 'InvalidPlaceholderValueError';
-  }
-}
+import { parseTaskInput } from '../shared/parse-event';
+import { ValidationQueryError } from './errors';
+import { placeholderSql, renderValidation } from './render';
 
 export const prepareValidationsEnvSchema = z
   .object({
@@ -51,11 +29,13 @@ export function loadPrepareValidationsConfig(env: Env): PrepareValidationsConfig
   return loadConfig(prepareValidationsEnvSchema, env);
 }
 
-export interface PrepareValidationsInput {
-  database: string;
-  runId: string;
-  validations: string[];
-}
+export const prepareValidationsInputSchema = z.object({
+  database: z.string(),
+  runId: z.string(),
+  validations: z.array(z.string()),
+});
+
+export type PrepareValidationsInput = z.output<typeof prepareValidationsInputSchema>;
 
 export interface PreparedQuery {
   name: string;
@@ -66,61 +46,6 @@ export interface PrepareValidationsDeps {
   config: PrepareValidationsConfig;
   /** Reads a validation file; defaults to the file system. */
   readText?: (file: string) => Promise<string>;
-}
-
-export interface PlaceholderValues {
-  database: string;
-  runId: string;
-  rejectedShareMax: number;
-}
-
-/** Validates every value, then renders each to its SQL text. */
-export function placeholderSql(values: PlaceholderValues): Record<string, string> {
-  if (!CATALOG_NAME.test(values.database)) {
-    throw new InvalidPlaceholderValueError(
-      `database ${JSON.stringify(values.database)} is not an identifier`,
-      'database',
-    );
-  }
-  if (!RUN_ID.test(values.runId)) {
-    throw new InvalidPlaceholderValueError(`run_id ${JSON.stringify(values.runId)} is not an execution name`, 'run_id');
-  }
-  const share = values.rejectedShareMax;
-  if (!Number.isFinite(share) || share < 0 || share > 1) {
-    throw new InvalidPlaceholderValueError(
-      `rejected_share_max ${share} is not a share in [0, 1]`,
-      'rejected_share_max',
-    );
-  }
-  return {
-    database: values.database,
-    run_id: sqlString(values.runId),
-    rejected_share_max: String(share),
-  };
-}
-
-/** Replaces the allowed placeholders; any other `${...}` is refused with the validation's name. */
-export function renderValidation(name: string, sql: string, rendered: Readonly<Record<string, string>>): string {
-  const unknown = [...sql.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((p) => !Object.hasOwn(rendered, p));
-  if (unknown.length > 0) {
-    const list = [...new Set(unknown)].map((p) => `\${${p}}`).join(', ');
-    throw new ValidationQueryError(`validations/${name}.sql uses unknown placeholder(s) ${list}`, name);
-  }
-  return sql.replace(PLACEHOLDER, (_whole, placeholder: string) => rendered[placeholder] ?? '');
-}
-
-function parseInput(event: unknown): PrepareValidationsInput {
-  const e = event as Partial<PrepareValidationsInput> | null;
-  if (
-    !e ||
-    typeof e.database !== 'string' ||
-    typeof e.runId !== 'string' ||
-    !Array.isArray(e.validations) ||
-    !e.validations.every((v) => typeof v === 'string')
-  ) {
-    throw new ValidationQueryError('prepare-validations expects { database, runId, validations: string[] }', '');
-  }
-  return { database: e.database, runId: e.runId, validations: e.validations };
 }
 
 export async function prepareValidations(
@@ -144,7 +69,7 @@ export async function prepareValidations(
     try {
       sql = await readText(file);
     } catch (error) {
-      throw new ValidationQueryError(`cannot read ${file}: ${(error as Error).message}`, name, { cause: error });
+      throw new ValidationQueryError(`cannot read ${file}: ${errorMessage(error)}`, name, { cause: error });
     }
     const queryString = renderValidation(name, sql, rendered).trim();
     if (queryString === '') throw new ValidationQueryError(`${file} is empty`, name);
@@ -157,7 +82,13 @@ export function createHandler(deps: PrepareValidationsDeps) {
   return middy<unknown, PreparedQuery[]>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const input = parseInput(event);
+      const input = parseTaskInput(
+        prepareValidationsInputSchema,
+        event,
+        'prepare-validations',
+        '{ database, runId, validations: string[] }',
+        (message) => new ValidationQueryError(message, ''),
+      );
       const queries = await prepareValidations(deps, input);
       logger.info('validations prepared', { runId: input.runId, validations: queries.map((q) => q.name) });
       return queries;

@@ -1,7 +1,7 @@
 // Configuration is read once at cold start from the environment and validated with zod; any missing or
 // invalid value stops the function with a ConfigError that names the variable.
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { ConfigError, errorMessage } from './errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,7 +42,7 @@ export function jsonVariable<T extends z.ZodType>(inner: T) {
       try {
         return JSON.parse(text) as unknown;
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `not valid JSON (${(error as Error).message})` });
+        ctx.addIssue({ code: 'custom', message: `not valid JSON (${errorMessage(error)})` });
         return z.NEVER;
       }
     })

@@ -6,6 +6,9 @@ import { ExecutionNameError } from './errors';
 /** Step Functions allows 80 characters; lakepipe also keeps to `[A-Za-z0-9_-]` so names are safe everywhere. */
 export const MAX_EXECUTION_NAME = 80;
 
+/** A valid execution name, the one pattern every module checks names (and `${run_id}` values) against. */
+export const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
 const UNSAFE = /[^A-Za-z0-9_-]/g;
 const NAME_TAIL = /-(\d{8}T\d{6}Z-[0-9a-f]{10})$/;
 

@@ -1,5 +1,7 @@
 // The execution input contract (DESIGN.md): self-contained, so "New execution" in the console and
-// `lakepipe rerun` work from it alone.
+// `lakepipe rerun` work from it alone. The schema is what the first task checks it against.
+import { z } from 'zod';
+import { datasetPlanSchema } from './config';
 
 /** One dataset's resolved plan: the deploy-time (or twin) names of everything its execution touches. */
 export interface DatasetPlan {
@@ -33,3 +35,22 @@ export interface ExecutionInput {
   trigger: 's3' | 'manual';
   plan: DatasetPlan;
 }
+
+const isoTime = z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO 8601 time');
+
+export const arrivedObjectSchema = z.object({
+  key: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  eTag: z.string(),
+  sequencer: z.string(),
+  eventTime: isoTime,
+});
+
+export const executionInputSchema = z.object({
+  dataset: z.string().min(1),
+  bucket: z.string().min(1),
+  objects: z.array(arrivedObjectSchema).min(1),
+  receivedAt: isoTime,
+  trigger: z.enum(['s3', 'manual']),
+  plan: datasetPlanSchema,
+}) satisfies z.ZodType<ExecutionInput>;

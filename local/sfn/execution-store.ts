@@ -1,6 +1,7 @@
 // Persisted executions of the local twin: `<home>/executions/<name>/{execution,history}.json`, written
 // atomically, so `describe`, `rerun` and `redrive` work after the process that ran them is gone.
 import { readdir } from 'node:fs/promises';
+import { EXECUTION_NAME as NAME } from '../../functions/shared/execution-name';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -57,8 +58,6 @@ export class ExecutionDoesNotExist extends Error {
     this.name = 'ExecutionDoesNotExist';
   }
 }
-
-const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 export function toHistoryEvent(event: EngineEvent, attempt: number): HistoryEvent {
   const out: HistoryEvent = { timestamp: new Date(event.timestamp).toISOString(), type: event.type, attempt };

@@ -2,6 +2,7 @@
 // execution in the background through an injected runner (the ASL engine binding), records every
 // engine event, and redrives from the state that failed.
 import type * as Sfn from '@aws-sdk/client-sfn';
+import { EXECUTION_NAME as NAME } from '../../functions/shared/execution-name';
 import type { SfnPort } from '../../functions/shared/ports';
 import { pageOf } from '../paging';
 import type { Definition } from './definition';
@@ -50,8 +51,6 @@ function sfnError(name: string, message: string): Error {
   error.name = name;
   return error;
 }
-
-const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 export class LocalSfn implements SfnPort {
   private readonly running = new Map<string, { settled: Promise<ExecutionRecord>; abort: AbortController }>();

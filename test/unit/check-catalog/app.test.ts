@@ -172,6 +172,21 @@ describe('check-catalog', () => {
   });
 
   it.each([
+    ['objects[1].eventTime', { objects: [{ eventTime: FILE_AT }, { eventTime: 'yesterday' }] }],
+    ['crawler', { crawler: '' }],
+    ['attempt', { attempt: 1.5 }],
+  ])('names the bad field %s of a malformed input', async (field, overrides) => {
+    // Act
+    const act = handler(input(overrides), lambdaContext);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining(`check-catalog input: ${field}:`),
+    });
+  });
+
+  it.each([
     ['no objects', { objects: [] }],
     ['an eventTime that is not a time', { objects: [{ eventTime: 'yesterday' }] }],
   ])('refuses an input with %s', async (_case, overrides) => {

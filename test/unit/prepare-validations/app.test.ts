@@ -114,6 +114,21 @@ describe('prepare-validations', () => {
     },
   );
 
+  it.each([
+    ['validations[1]', { validations: ['row_count', 7] }],
+    ['runId', { runId: undefined }],
+  ])('names the bad field %s of a malformed input', async (field, overrides) => {
+    // Act
+    const act = run(overrides as unknown as Partial<PrepareValidationsInput>);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'ValidationQueryError',
+      message: expect.stringContaining(`prepare-validations input: ${field}:`),
+    });
+    expect(filesRead).toEqual([]);
+  });
+
   it('fails with the file name when a validation file is missing', async () => {
     // Act
     const act = run({ validations: ['no_such_check'] });

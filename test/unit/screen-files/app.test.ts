@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -9,9 +10,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { copySource, loadScreenFilesConfig, screenFiles } from '../../../functions/screen-files/app';
+import { createHandler, loadScreenFilesConfig, screenFiles } from '../../../functions/screen-files/app';
+import { copySource } from '../../../functions/screen-files/objects';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
+import { lambdaContext } from '../../fixtures/lambda-context';
 
 const config = loadScreenFilesConfig({
   DATASET_COLUMNS: JSON.stringify({ customer_transactions: ['transaction_id', 'customer_id'] }),
@@ -23,6 +26,16 @@ function body(text: string): GetObjectCommandOutput['Body'] {
   return {
     transformToByteArray: async () => data,
     transformToString: async () => text,
+  } as unknown as GetObjectCommandOutput['Body'];
+}
+
+/** A body for a ranged GetObject of `data`, as S3 answers `Range: bytes=a-b`. */
+function rangedBody(data: Uint8Array, range: string | undefined): GetObjectCommandOutput['Body'] {
+  const [, start = '0', end = String(data.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
+  const slice = data.subarray(Number(start), Number(end || data.length - 1) + 1);
+  return {
+    transformToByteArray: async () => slice,
+    transformToString: async () => Buffer.from(slice).toString('utf8'),
   } as unknown as GetObjectCommandOutput['Body'];
 }
 
@@ -118,6 +131,89 @@ describe('screen-files', () => {
         },
       ],
     });
+  });
+
+  it('refuses a gzip file cut short whole, although its head reads fine: quarantined, nothing accepted', async () => {
+    // Prepare
+    const key = 'raw/customer_transactions/cut.csv.gz';
+    const rows = Array.from({ length: 2000 }, (_, i) => `T${i},C${i % 50},${(i % 90) + 1}.25,2026-01-01`).join('\n');
+    const whole = gzipSync(`transaction_id,customer_id,transaction_amount,transaction_date\n${rows}\n`);
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+    s3Mock.on(GetObjectCommand).callsFake((req: { Range?: string }) => ({ Body: rangedBody(cut, req.Range) }));
+    const event = input(key);
+    event.objects[0] = { ...(event.objects[0] as ExecutionInput['objects'][number]), size: cut.length };
+
+    // Act
+    const act = screenFiles(event, { config, s3 });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'BadInputFile',
+      files: [
+        {
+          key,
+          reason: 'damaged gzip data (unexpected end of file); the whole file is refused',
+          location: `s3://raw-bucket/quarantine/${key}`,
+        },
+      ],
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, { Key: `quarantine/${key}` });
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: key });
+  });
+
+  it('accepts a whole gzip file after inflating all of it', async () => {
+    // Prepare
+    const key = 'raw/customer_transactions/whole.csv.gz';
+    const gz = gzipSync('transaction_id,customer_id\nT1,C1\n');
+    s3Mock.on(GetObjectCommand).callsFake((req: { Range?: string }) => ({ Body: rangedBody(gz, req.Range) }));
+    const event = input(key);
+    event.objects[0] = { ...(event.objects[0] as ExecutionInput['objects'][number]), size: gz.length };
+
+    // Act
+    const out = await screenFiles(event, { config, s3 });
+
+    // Assess
+    expect(out.accepted).toEqual([key]);
+    expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Range: `bytes=0-${gz.length - 1}` });
+  });
+
+  it('says a vanished file was not quarantined, instead of a location that is nowhere', async () => {
+    // Prepare
+    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3Mock.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: {} }));
+
+    // Act
+    const act = screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 });
+
+    // Assess
+    await expect(act).rejects.toThrow(
+      'raw/customer_transactions/a.csv: the file is not at its key (deleted, or never landed in this bucket) ' +
+        '(not quarantined: it is neither at its key nor in quarantine, removed by someone else)',
+    );
+    await expect(act).rejects.not.toThrow(/nowhere/);
+  });
+
+  it.each([
+    ['no bucket', (e: Record<string, unknown>) => ({ ...e, bucket: undefined }), 'bucket'],
+    [
+      'a size that is text',
+      (e: Record<string, unknown>) => ({ ...e, objects: [{ key: 'k', size: '1' }] }),
+      'objects[0].size',
+    ],
+    ['no objects', (e: Record<string, unknown>) => ({ ...e, objects: [] }), 'objects'],
+  ])('refuses an input with %s with InvalidEventError naming the field', async (_case, change, field) => {
+    // Prepare
+    const handler = createHandler({ config, s3 });
+
+    // Act
+    const act = handler(change(input('raw/customer_transactions/a.csv') as never) as never, lambdaContext);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining(`screen-files input: ${field}:`),
+    });
+    expect(s3Mock).not.toHaveReceivedCommand(GetObjectCommand);
   });
 
   it('refuses configuration without required columns, naming the variable', () => {

@@ -1,6 +1,5 @@
 // Configuration of start-pipeline: read once, validated, and a bad value names its variable.
 import { z } from 'zod';
-import { loadConfig } from '../../../functions/shared/config';
 import { ConfigError } from '../../../functions/shared/errors';
 import { loadStartPipelineConfig } from '../../../functions/start-pipeline/app';
 import { DATASETS, RAW_BUCKET, STATE_MACHINE_ARN, testEnv } from './support';
@@ -100,18 +99,5 @@ describe('start-pipeline configuration', () => {
     expect(error.message).toContain('STATE_MACHINE_ARN is missing');
     expect(error.message).toContain('RAW_BUCKET is missing');
     expect(error.message).toContain('DATASETS is missing');
-  });
-});
-
-describe('loadConfig', () => {
-  it('returns the parsed value of any schema', () => {
-    // Prepare
-    const schema = z.object({ PORT: z.string().regex(/^\d+$/).transform(Number) });
-
-    // Act
-    const config = loadConfig(schema, { PORT: '8080' });
-
-    // Assess
-    expect(config).toEqual({ PORT: 8080 });
   });
 });

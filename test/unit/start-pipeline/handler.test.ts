@@ -1,4 +1,4 @@
-// The arrival Lambda end to end through middy, on real-shaped events from events/s3-sqs/, with the real Glue and
+// The arrival Lambda end to end through middy, on real-shaped events from events/, with the real Glue and
 // SFN clients (wired by functions/shared/aws-ports.ts) under aws-sdk-client-mock.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -34,6 +34,11 @@ function throttling(): SFNServiceException {
     $metadata: { httpStatusCode: 400 },
     message: 'Rate exceeded',
   });
+}
+
+/** An event file as AWS delivers it, from events/<source>/. */
+function directEvent(file: string): unknown {
+  return JSON.parse(readFileSync(path.join(__dirname, '../../../events', file), 'utf8'));
 }
 
 let env: ReturnType<typeof setup>;
@@ -367,6 +372,47 @@ describe('start-pipeline handler', () => {
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'InvalidEventError' });
+  });
+});
+
+describe('start-pipeline handler on direct events', () => {
+  it.each([
+    ['a raw S3 notification', 's3/aws-lambda-go-put.json', 's3-notification'],
+    ['an EventBridge event', 'eventbridge/object-created.json', 'f5f1e65c-dc3a-93ca-6c1e-b1647eac7963'],
+    ['an EventBridge event through SQS', 'eventbridge-sqs/object-created.json', 'ca3e7a89-c358-40e5-8aa0-5da01403c267'],
+  ])('accepts %s and judges its object (another bucket: ignored)', async (_label, file, messageId) => {
+    // Act
+    const response = await env.handler(directEvent(file) as never, lambdaContext);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const ignored = env.lines.filter((l) => l.message === 'object ignored');
+    expect(ignored.map((l) => [l.context.messageId, l.context.reason])).toEqual([[messageId, 'other-bucket']]);
+  });
+
+  it('starts the execution of a raw S3 notification of the raw bucket', async () => {
+    // Prepare
+    env.glueMock.on(StartCrawlerCommand).resolves({});
+    env.sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+
+    // Act
+    const response = await env.handler(directEvent('s3/object-created-put.json') as never, lambdaContext);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(env.sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('throws ArrivalNotStartedError when a direct event cannot start its execution, for Lambda to retry', async () => {
+    // Prepare
+    env.glueMock.on(StartCrawlerCommand).resolves({});
+    env.sfnMock.on(StartExecutionCommand).rejects(new Error('Rate exceeded'));
+
+    // Act
+    const outcome = env.handler(directEvent('s3/object-created-put.json') as never, lambdaContext);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'ArrivalNotStartedError' });
   });
 });
 

@@ -1,14 +1,8 @@
-// planExecutions / classify / parseSqsRecord: the plain functions the local twin reuses.
-
-import { decodeS3Key, encodeS3Key, type S3Notification } from '../../../functions/shared/s3-event';
-import {
-  type ArrivedRecord,
-  classify,
-  loadStartPipelineConfig,
-  parseSqsRecord,
-  planExecutions,
-} from '../../../functions/start-pipeline/app';
-import { DATASETS, loadEvent, RAW_BUCKET, testConfig, testEnv } from './support';
+// planExecutions / classify: the plain functions of functions/start-pipeline/plan.ts.
+import type { S3Notification } from '../../../functions/shared/s3-event';
+import { loadStartPipelineConfig } from '../../../functions/start-pipeline/app';
+import { type ArrivedRecord, classify, planExecutions } from '../../../functions/start-pipeline/plan';
+import { DATASETS, RAW_BUCKET, testConfig, testEnv } from './support';
 
 const config = testConfig();
 const receivedAt = new Date('2026-11-24T00:00:00.000Z');
@@ -196,47 +190,5 @@ describe('planExecutions', () => {
     expect(plan.executions.length).toBeGreaterThan(1);
     expect(plan.executions.reduce((n, e) => n + e.input.objects.length, 0)).toBe(3000);
     for (const e of plan.executions) expect(Buffer.byteLength(JSON.stringify(e.input))).toBeLessThanOrEqual(256 * 1024);
-  });
-});
-
-describe('parseSqsRecord', () => {
-  it('tags every notification with its message id', () => {
-    // Prepare
-    const record = loadEvent('several-records').Records[0];
-
-    // Act
-    const parsed = record === undefined ? undefined : parseSqsRecord(record);
-
-    // Assess
-    expect(parsed?.kind).toBe('records');
-    if (parsed?.kind === 'records') {
-      expect(parsed.records).toHaveLength(3);
-      expect(new Set(parsed.records.map((r) => r.messageId))).toEqual(new Set([record?.messageId]));
-    }
-  });
-});
-
-describe('encodeS3Key', () => {
-  it.each([
-    [
-      'raw/customer_transactions/nov 2026/transactions (final).csv',
-      'raw/customer_transactions/nov+2026/transactions+%28final%29.csv',
-    ],
-    ['raw/customer_transactions/a+b%c.csv', 'raw/customer_transactions/a%2Bb%25c.csv'],
-    [
-      'raw/customer_transactions/year=2026/month=11/part-0.parquet',
-      'raw/customer_transactions/year%3D2026/month%3D11/part-0.parquet',
-    ],
-    [
-      'raw/customer_transactions/M\u00fcnchen-\u6771\u4eac.csv',
-      'raw/customer_transactions/M%C3%BCnchen-%E6%9D%B1%E4%BA%AC.csv',
-    ],
-  ])('encodes %s as in events/s3-sqs/encoded-keys.json', (key, encoded) => {
-    // Act
-    const result = encodeS3Key(key);
-
-    // Assess
-    expect(result).toBe(encoded);
-    expect(decodeS3Key(result)).toBe(key);
   });
 });

@@ -1,6 +1,6 @@
 // Deterministic execution names and manual re-run names (functions/shared/execution-name.ts).
 import { createHash } from 'node:crypto';
-import { compactUtc, executionName, rerunName } from '../../../functions/shared/execution-name';
+import { compactUtc, EXECUTION_NAME, executionName, rerunName } from '../../../functions/shared/execution-name';
 
 const objects = [
   { key: 'raw/ds/b.csv', eTag: 'e2', eventTime: '2026-11-23T22:20:01.000Z' },
@@ -132,5 +132,20 @@ describe('rerunName', () => {
     expect(first).not.toBe(second);
     expect(() => rerunName('ds-x', 0)).toThrow(expect.objectContaining({ name: 'ExecutionNameError' }));
     expect(() => rerunName('ds-x', 1.5)).toThrow(expect.objectContaining({ name: 'ExecutionNameError' }));
+  });
+});
+
+describe('EXECUTION_NAME', () => {
+  it('accepts every generated and re-run name, and nothing with other characters or over 80', () => {
+    // Prepare
+    const generated = executionName('a.very long dataset name/'.repeat(6), 'bucket', objects);
+
+    // Act
+    const accepted = [generated, rerunName(generated, 12), 'a', 'x'.repeat(80)].map((n) => EXECUTION_NAME.test(n));
+    const refused = ['', 'x'.repeat(81), 'a b', 'a/b', 'é'].map((n) => EXECUTION_NAME.test(n));
+
+    // Assess
+    expect(accepted).toEqual([true, true, true, true]);
+    expect(refused).toEqual([false, false, false, false, false]);
   });
 });

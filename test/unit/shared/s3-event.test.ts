@@ -1,7 +1,7 @@
 // S3 notification bodies and key decoding (functions/shared/s3-event.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeS3Key, parseS3Body } from '../../../functions/shared/s3-event';
+import { decodeS3Key, encodeS3Key, parseS3Body } from '../../../functions/shared/s3-event';
 
 function s3File(name: string): string {
   return readFileSync(path.join(__dirname, '../../../events/s3', `${name}.json`), 'utf8');
@@ -121,5 +121,30 @@ describe('parseS3Body', () => {
     // Assess
     expect(parsed.kind).toBe('malformed');
     expect(parsed.kind === 'malformed' && parsed.reason.length > 0).toBe(true);
+  });
+});
+
+describe('encodeS3Key', () => {
+  it.each([
+    [
+      'raw/customer_transactions/nov 2026/transactions (final).csv',
+      'raw/customer_transactions/nov+2026/transactions+%28final%29.csv',
+    ],
+    ['raw/customer_transactions/a+b%c.csv', 'raw/customer_transactions/a%2Bb%25c.csv'],
+    [
+      'raw/customer_transactions/year=2026/month=11/part-0.parquet',
+      'raw/customer_transactions/year%3D2026/month%3D11/part-0.parquet',
+    ],
+    [
+      'raw/customer_transactions/M\u00fcnchen-\u6771\u4eac.csv',
+      'raw/customer_transactions/M%C3%BCnchen-%E6%9D%B1%E4%BA%AC.csv',
+    ],
+  ])('encodes %s as in events/s3-sqs/encoded-keys.json', (key, encoded) => {
+    // Act
+    const result = encodeS3Key(key);
+
+    // Assess
+    expect(result).toBe(encoded);
+    expect(decodeS3Key(result)).toBe(key);
   });
 });
