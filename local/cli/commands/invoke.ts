@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Command } from 'commander';
+import { errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { type Act, type CommandContext, EXIT, type ExitCode, UsageError } from '../cli-io';
 import { heavy } from '../heavy-modules';
 import { openTwin, report } from '../twin-session';
@@ -27,31 +28,46 @@ function functionNames(): string[] {
   return ['start-pipeline', ...Object.values(heavy.config().FUNCTIONS)];
 }
 
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * A captured S3-in-SQS event names the deployment's raw bucket; the twin has one raw bucket, so the
- * notification's bucket is read as that one (the event file itself is used as it is).
+ * A captured event names the deployment's raw bucket; the twin has one raw bucket, so the event's bucket is read
+ * as that one. Each shape AWS delivers is mapped where it names the bucket: S3 records (raw or inside an SQS body)
+ * and EventBridge's `detail.bucket` (direct or inside an SQS body). Anything else goes to the handler unchanged,
+ * which is what judges an event.
  */
-function mapToLocalRawBucket(event: SQSEvent): { event: SQSEvent; mapped: string[] } {
-  const raw = heavy.config().BUCKETS.raw;
+function mapToLocalRawBucket(event: unknown, raw: string): { event: unknown; mapped: string[] } {
   const mapped = new Set<string>();
-  const Records = event.Records.map((record) => {
-    let body: { Records?: { s3?: { bucket?: { name?: string; arn?: string } } }[] };
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      return record; // malformed bodies go to the handler unchanged: it reports them as batch item failures
+  const bucketOf = (holder: unknown, withArn: boolean) => {
+    if (!isObject(holder) || typeof holder.name !== 'string' || holder.name === raw) return;
+    mapped.add(holder.name);
+    holder.name = raw;
+    if (withArn) holder.arn = `arn:aws:s3:::${raw}`;
+  };
+  const mapNotification = (notification: unknown) => {
+    if (!isObject(notification)) return;
+    if (Array.isArray(notification.Records)) {
+      for (const r of notification.Records) if (isObject(r) && isObject(r.s3)) bucketOf(r.s3.bucket, true);
     }
-    for (const r of body.Records ?? []) {
-      const name = r.s3?.bucket?.name;
-      if (r.s3?.bucket && name && name !== raw) {
-        mapped.add(name);
-        r.s3.bucket.name = raw;
-        r.s3.bucket.arn = `arn:aws:s3:::${raw}`;
+    if (notification.source === 'aws.s3' && isObject(notification.detail)) bucketOf(notification.detail.bucket, false);
+  };
+  const copy: unknown = structuredClone(event);
+  if (!isObject(copy)) return { event: copy, mapped: [] };
+  const records = Array.isArray(copy.Records) ? copy.Records : [];
+  for (const record of records) {
+    if (isObject(record) && typeof record.body === 'string') {
+      try {
+        const body: unknown = JSON.parse(record.body);
+        mapNotification(body);
+        record.body = JSON.stringify(body);
+      } catch {
+        // a malformed body goes to the handler unchanged: it reports it as a batch item failure
       }
     }
-    return { ...record, body: JSON.stringify(body) };
-  });
-  return { event: { ...event, Records }, mapped: [...mapped] };
+  }
+  mapNotification(copy);
+  return { event: copy, mapped: [...mapped] };
 }
 
 async function invoke({ io, home }: CommandContext, fn: string, options: InvokeOptions): Promise<ExitCode> {
@@ -61,7 +77,7 @@ async function invoke({ io, home }: CommandContext, fn: string, options: InvokeO
   try {
     event = JSON.parse(await readFile(options.event, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read event ${options.event}: ${(error as Error).message}`);
+    throw new UsageError(`cannot read event ${options.event}: ${errorMessage(error)}`);
   }
   const { functionArn, BUCKETS } = heavy.config();
   const { lambdaContext } = heavy.twin();
@@ -75,13 +91,17 @@ async function invoke({ io, home }: CommandContext, fn: string, options: InvokeO
       io.result(out);
       return EXIT.ok;
     }
-    const sqs = event as SQSEvent;
-    if (!Array.isArray(sqs?.Records)) throw new UsageError(`${options.event} is not an SQS event (no Records array)`);
-    const { event: local, mapped } = mapToLocalRawBucket(sqs);
+    const { event: local, mapped } = mapToLocalRawBucket(event, BUCKETS.raw);
     if (mapped.length) io.progress(`bucket ${mapped.join(', ')} read as the local raw bucket ${BUCKETS.raw}`);
     const started = new Set<string>();
     const forget = twin.sfn.onStarted((name) => started.add(name));
-    const response = (await twin.startPipeline(local, lambdaContext('start-pipeline'))) as SQSBatchResponse;
+    const response = await twin
+      .startPipeline(local as SQSEvent, lambdaContext('start-pipeline'))
+      .then((out) => out as SQSBatchResponse)
+      .catch((error: unknown) => {
+        if (hasErrorName(error, 'InvalidEventError')) throw new UsageError(`${options.event}: ${errorMessage(error)}`);
+        throw error;
+      });
     forget();
     io.say(`batchItemFailures: ${JSON.stringify(response.batchItemFailures)}`);
     io.say(started.size ? `started: ${[...started].join(', ')}` : 'started no execution');
