@@ -23,3 +23,11 @@ export function describeCause(cause: string): string {
   }
   return JSON.stringify(parsed, null, 2).slice(0, MAX_CAUSE_CHARS);
 }
+
+/** One line for an error and its cause, as an operator reads them: the error's name once, no stack trace. */
+export function describeFailure(error: string | undefined, cause: string | undefined): string {
+  const described = cause ? describeCause(cause).replace(/\s+/g, ' ').trim() : '';
+  if (!error) return described;
+  if (!described) return error;
+  return described.startsWith(`${error}:`) ? described : `${error}: ${described}`;
+}

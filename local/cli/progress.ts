@@ -1,6 +1,8 @@
 // Shows an execution while it runs: each top-level state as it starts and ends with its duration, retries
 // and caught errors, and a live indicator on long stages (a ticking line on a terminal, a line every 10 s
 // in a log). States inside a Map are folded into their Map, with a count of iterations.
+
+import { describeFailure } from '../../functions/shared/error-cause';
 import type { HistoryEvent } from '../sfn/execution-store';
 import { type CliIo, formatDuration } from './cli-io';
 
@@ -10,6 +12,8 @@ export class ProgressView {
   private readonly started = new Map<string, number>();
   private readonly visits = new Map<string, number>();
   private readonly pendingDone = new Map<string, number>();
+  /** States whose failure was printed, so the failed-caught-exited sequence prints one line and no success. */
+  private readonly failed = new Set<string>();
   private ticker: NodeJS.Timeout | undefined;
   private current: { label: string; since: number } | undefined;
   private frame = 0;
@@ -75,6 +79,7 @@ export class ProgressView {
     }
     switch (event.type) {
       case 'StateEntered': {
+        this.failed.delete(key);
         const visits = (this.visits.get(key) ?? 0) + 1;
         this.visits.set(key, visits);
         if (!this.started.has(key)) this.started.set(key, at);
@@ -85,14 +90,18 @@ export class ProgressView {
         break;
       }
       case 'StateExited':
-        if (shown) this.pendingDone.set(key, at);
+        if (shown && !this.failed.has(key)) this.pendingDone.set(key, at);
         break;
       case 'StateRetried':
         this.io.progress(`  ↻ ${event.state} retry ${event.retryAttempt ?? ''}`.trimEnd());
         break;
       case 'StateFailed':
       case 'StateCaught':
-        this.io.progress(`  ✗ ${event.state} ${event.error ?? ''}${event.cause ? `: ${oneLine(event.cause)}` : ''}`);
+        // The engine reports a caught failure twice (failed, then caught) and then exits the state: one line.
+        if (!this.failed.has(key)) {
+          this.io.progress(`  ✗ ${event.state} ${oneLine(describeFailure(event.error, event.cause))}`);
+        }
+        this.failed.add(key);
         this.pendingDone.delete(key);
         break;
       default:

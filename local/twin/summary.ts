@@ -3,6 +3,7 @@
 // execution (record + history), so `lakepipe run` and `lakepipe describe --summary` agree.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { describeFailure } from '../../functions/shared/error-cause';
 import type { ExecutionInput } from '../../functions/shared/pipeline-input';
 import { type ExecutionRecord, type HistoryEvent, summarizeStates } from '../sfn/execution-store';
 import type { Twin } from './twin';
@@ -124,7 +125,7 @@ export function formatSummary(s: RunSummary): string[] {
   const lines: string[] = [];
   const took = s.durationMs === undefined ? '' : ` in ${(s.durationMs / 1000).toFixed(1)} s`;
   lines.push(`${s.status === 'SUCCEEDED' ? '✓' : '✗'} ${s.name}: ${s.status}${took}`);
-  if (s.error) lines.push(`  error: ${s.error}${s.cause ? `: ${s.cause.replace(/\s+/g, ' ').slice(0, 600)}` : ''}`);
+  if (s.error) lines.push(`  error: ${describeFailure(s.error, s.cause).slice(0, 600)}`);
   lines.push(`  files: ${s.files.length} (${s.files.slice(0, 3).join(', ')}${s.files.length > 3 ? ', …' : ''})`);
   if (s.rowsRead !== undefined) {
     const written = Object.entries(s.rowsWritten ?? {})

@@ -49,6 +49,28 @@ describe('ProgressView', () => {
     ]);
   });
 
+  it('prints a failed state once, with its cause on one line, and never as done', () => {
+    const { io, lines } = recorder();
+    const view = new ProgressView(io);
+    const feed = (e: HistoryEvent) => view.onEvent('x', e);
+    const cause = JSON.stringify({ errorType: 'BadInputFile', errorMessage: 'a.csv: not UTF-8 text', trace: ['at x'] });
+
+    feed(ev('StateEntered', 'ScreenFiles', 'Task'));
+    feed(ev('StateFailed', 'ScreenFiles', 'Task', { error: 'BadInputFile', cause }));
+    feed(ev('StateCaught', 'ScreenFiles', 'Task'));
+    feed(ev('StateExited', 'ScreenFiles', 'Task'));
+    feed(ev('StateEntered', 'BuildFailureNotification', 'Task'));
+    feed(ev('StateExited', 'BuildFailureNotification', 'Task'));
+    view.stop();
+
+    expect(lines).toEqual([
+      '  ▶ ScreenFiles',
+      '  ✗ ScreenFiles BadInputFile: a.csv: not UTF-8 text',
+      '  ▶ BuildFailureNotification',
+      '  ✓ BuildFailureNotification 100 ms',
+    ]);
+  });
+
   it('ignores states inside Map iterations', () => {
     const { io, lines } = recorder();
     const view = new ProgressView(io);
