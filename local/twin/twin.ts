@@ -1,7 +1,7 @@
 // The local twin: the real handlers and the real ASL, wired to local services on files and DuckDB.
 // Everything the deployment does on AWS happens here with the same shapes, names and errors.
 import path from 'node:path';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createHandler as createBuildNotification } from '../../functions/build-notification/app';
 import { createHandler as createCheckCatalog } from '../../functions/check-catalog/app';
 import { createHandler as createPrepareValidations } from '../../functions/prepare-validations/app';
@@ -20,6 +20,7 @@ import { type Definition, loadDefinition } from '../sfn/definition';
 import { ExecutionStore, type HistoryEvent } from '../sfn/execution-store';
 import { LocalSfn } from '../sfn/local-sfn';
 import { runExecution } from '../sfn/run-execution';
+import { WorkspaceLock } from '../sfn/workspace-lock';
 import { LocalSns } from '../sns/local-sns';
 import { Workspace } from '../workspace';
 import {
@@ -55,7 +56,10 @@ export interface Twin {
   definition: Definition;
   /** The in-process Lambdas, by function ARN, as the resolved ASL names them. */
   lambdas: Record<string, LambdaHandler>;
-  startPipeline: ReturnType<typeof createStartPipeline>;
+  /** The start-pipeline Lambda; it holds the workspace lock, since it starts the crawler before any execution. */
+  startPipeline: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  /** Called with the other process's pid when an execution waits for it to finish its executions. */
+  onWorkspaceWait(listener: (pid: number | undefined) => void): void;
   /** Subscribe to every history event of every execution (progress display). */
   onHistoryEvent(listener: (execution: string, event: HistoryEvent) => void): void;
 }
@@ -132,6 +136,7 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
 
   const listeners: ((execution: string, event: HistoryEvent) => void)[] = [];
   const store = new ExecutionStore(workspace);
+  const lock = new WorkspaceLock(workspace);
   const sfn = new LocalSfn(
     store,
     { ...STATE_MACHINE, definition },
@@ -156,10 +161,19 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
     (execution, event) => {
       for (const listener of listeners) listener(execution, event);
     },
+    lock,
   );
   await store.markInterrupted();
 
-  const startPipeline = createStartPipeline({ config: startPipelineConfig(plan), glue, sfn });
+  const startPipelineHandler = createStartPipeline({ config: startPipelineConfig(plan), glue, sfn });
+  const startPipeline = async (event: SQSEvent, context: Context) => {
+    await lock.acquire();
+    try {
+      return await startPipelineHandler(event, context);
+    } finally {
+      await lock.releaseOne();
+    }
+  };
   return {
     settings,
     workspace,
@@ -177,5 +191,6 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
     lambdas,
     startPipeline,
     onHistoryEvent: (listener) => listeners.push(listener),
+    onWorkspaceWait: (listener) => lock.onWait(listener),
   };
 }
