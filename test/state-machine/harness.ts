@@ -18,7 +18,8 @@ import { loadScreenFilesConfig, createHandler as screenFilesHandler } from '../.
 import type { ExecutionInput } from '../../functions/shared/pipeline-input';
 import type { LambdaHandler, TaskPorts } from '../../local/sfn/bind-tasks';
 import { type Definition, loadDefinition } from '../../local/sfn/definition';
-import { type ExecutionEvent, type ExecutionResult, runExecution } from '../../local/sfn/run-execution';
+import type { EngineEvent, RedrivePoint } from '../../local/sfn/execution-store';
+import { type ExecutionResult, runExecution } from '../../local/sfn/run-execution';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const DEFINITION_FILE = path.join(ROOT, 'state-machines/pipeline.asl.yml');
@@ -242,7 +243,7 @@ export interface ScenarioRun {
   published: Sns.PublishInput[];
 }
 
-export const entered = (events: readonly ExecutionEvent[], nested: boolean) =>
+export const entered = (events: readonly EngineEvent[], nested: boolean) =>
   events
     .filter((e) => e.type === 'StateEntered' && ('index' in e && e.index !== undefined) === nested)
     .map((e) => ('state' in e ? e.state.name : ''));
@@ -250,7 +251,7 @@ export const entered = (events: readonly ExecutionEvent[], nested: boolean) =>
 export interface RunOptions {
   definition?: Definition;
   /** Resume at this state with this input (a redrive). */
-  resume?: { stateName: string; input: unknown };
+  resume?: RedrivePoint;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
@@ -259,7 +260,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const result = await runExecution({
     definition: options.definition ?? (await loadPipeline()),
     input: options.resume?.input ?? executionInput(),
-    ...(options.resume ? { startAt: options.resume.stateName, redriveCount: 1 } : {}),
+    ...(options.resume ? { startAt: options.resume.state, redriveCount: 1 } : {}),
     name: EXECUTION_NAME,
     stateMachine: {
       name: 'lakepipe-test-pipeline',

@@ -18,13 +18,21 @@ const definition: Definition = {
   States: { Crawl: { Type: 'Pass', Next: 'Job' }, Job: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } },
 };
 
+/** The engine events a scripted runner emits (the engine's own carry JSON values only). */
+interface ScriptedEvent {
+  type: 'StateEntered' | 'StateExited' | 'StateFailed';
+  state: { name: string; type: 'Pass'; input?: unknown; output?: unknown };
+  Error?: string;
+  Cause?: string;
+}
+
 /** A scripted runner: walks the given states from StartAt, failing at `failAt` while `broken` is true. */
 function scriptedRunner(state: { broken: boolean; failAt: string; calls: RunRequest[] }): ExecutionRunner {
   return async (request) => {
     state.calls.push(request);
     const order = ['Crawl', 'Job', 'Done'];
     let t = Date.now();
-    const emit = (event: Omit<EngineEvent, 'timestamp'>) => request.onEvent({ ...event, timestamp: t++ });
+    const emit = (event: ScriptedEvent) => request.onEvent({ ...event, timestamp: t++ } as EngineEvent);
     for (const name of order.slice(order.indexOf(request.startAt ?? request.definition.StartAt))) {
       emit({ type: 'StateEntered', state: { name, type: 'Pass', input: { at: name, from: request.input } } });
       if (name === state.failAt && state.broken) {
