@@ -1,4 +1,4 @@
-// The execution input contract (DESIGN.md): self-contained, so "New execution" in the console and
+// The execution input contract (docs/architecture.md, "Execution input"): self-contained, so "New execution" in the console and
 // `lakepipe rerun` work from it alone.
 
 /** One dataset's resolved plan: the deploy-time (or twin) names of everything its execution touches. */
