@@ -1,5 +1,5 @@
-// The execution input contract (DESIGN.md): self-contained, so "New execution" in the console and
-// `lakepipe rerun` work from it alone. The schema is what the first task checks it against.
+// The execution input contract (docs/architecture.md, "Execution input"): self-contained, so "New execution" in
+// the console and `lakepipe rerun` work from it alone. The schema is what the first task checks it against.
 import { z } from 'zod';
 import { datasetPlanSchema } from './config';
 

@@ -12,6 +12,9 @@ export async function openTwin(home: string, io: CliIo): Promise<{ twin: Twin; p
   const twin = await heavy.twin().createTwin(heavy.config().defaultSettings(home));
   const progress = new ProgressView(io);
   twin.onHistoryEvent((execution, event) => progress.onEvent(execution, event));
+  twin.onWorkspaceWait((pid) =>
+    io.progress(`waiting for lakepipe process ${pid ?? '(unknown)'} to finish its executions`),
+  );
   return { twin, progress };
 }
 

@@ -10,7 +10,7 @@ import { DefinitionError, PlaceholderError } from './errors';
 export type Definition = StateMachineDefinition;
 type JsonObject = Record<string, unknown>;
 
-/** Task resources DESIGN.md allows; anything else has no local service behind it. */
+/** Task resources docs/architecture.md allows ("How Tasks are bound"); anything else has no local service behind it. */
 export const ALLOWED_RESOURCES: readonly RegExp[] = [
   /^arn:aws[a-z-]*:states:::aws-sdk:(glue|athena):[a-z][A-Za-z0-9]*$/,
   /^arn:aws[a-z-]*:states:::glue:startJobRun\.sync$/,
@@ -75,7 +75,9 @@ export function guardProblems(definition: unknown): string[] {
     if (state.Type === 'Task') {
       const resource = state.Resource;
       if (typeof resource !== 'string' || !ALLOWED_RESOURCES.some((re) => re.test(resource))) {
-        problems.push(`${path}: Task resource ${JSON.stringify(resource)} is not one DESIGN.md allows`);
+        problems.push(
+          `${path}: Task resource ${JSON.stringify(resource)} is not one docs/architecture.md allows (see "How Tasks are bound")`,
+        );
       }
     }
   }

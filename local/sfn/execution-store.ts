@@ -1,6 +1,7 @@
 // Persisted executions of the local twin: `<home>/executions/<name>/{execution,history}.json`, written
 // atomically, so `describe`, `rerun` and `redrive` work after the process that ran them is gone.
 import { readdir } from 'node:fs/promises';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import { EXECUTION_NAME as NAME } from '../../functions/shared/execution-name';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 
@@ -25,16 +26,10 @@ export interface ExecutionRecord {
   rerunOf?: string;
 }
 
-/** The subset of aws-local-stepfunctions' event log that the twin records. */
-export interface EngineEvent {
-  type: string;
-  timestamp: number;
-  state?: { name: string; type: string; input?: unknown; output?: unknown };
-  index?: number;
-  Error?: string;
-  Cause?: unknown;
-  retry?: { attempt: number };
-}
+type EngineEventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** An aws-local-stepfunctions event-log entry; `Cause`, when present, is always text (as in Step Functions). */
+export type EngineEvent = EngineEventLog;
 
 export interface HistoryEvent {
   timestamp: string;
@@ -61,17 +56,19 @@ export class ExecutionDoesNotExist extends Error {
 
 export function toHistoryEvent(event: EngineEvent, attempt: number): HistoryEvent {
   const out: HistoryEvent = { timestamp: new Date(event.timestamp).toISOString(), type: event.type, attempt };
-  if (event.state) {
+  if ('state' in event) {
     out.state = event.state.name;
     out.stateType = event.state.type;
     if (event.type === 'StateEntered') out.input = event.state.input;
     if (event.type === 'StateExited') out.output = event.state.output;
   }
-  if (event.index !== undefined) out.index = event.index;
-  if (event.Error !== undefined) out.error = event.Error;
-  if (event.Cause !== undefined)
-    out.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
-  if (event.retry) out.retryAttempt = event.retry.attempt;
+  if ('index' in event && event.index !== undefined) out.index = event.index;
+  if ('Error' in event) {
+    out.error = event.Error;
+    if (event.Cause !== undefined)
+      out.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
+  }
+  if ('retry' in event) out.retryAttempt = event.retry.attempt;
   return out;
 }
 
@@ -208,20 +205,26 @@ export interface RedrivePoint {
 }
 
 /**
- * Where a redrive resumes: the top-level state of the latest attempt that raised the error (failed, or
- * failed and was caught into the failure-notification path), or the state that was running when the
- * execution was interrupted. Its recorded input is replayed; states that succeeded before it are not run again.
+ * Where a redrive resumes an unsuccessful execution, from the history of its latest attempt: the first
+ * top-level state whose error was caught (the failure path after it only reports), else the last top-level
+ * state that was entered and never exited (failed, timed out, aborted, interrupted), with the input it was
+ * entered with. States that succeeded before it are not run again. An execution that ended in a Fail state
+ * without a caught error (ValidationFailed) has nothing to resume: `undefined`, re-run it.
  */
-export function findRedrivePoint(history: HistoryEvent[]): RedrivePoint | undefined {
+export function findRedrivePoint(history: readonly HistoryEvent[]): RedrivePoint | undefined {
   const latest = Math.max(0, ...history.map((e) => e.attempt));
-  const summaries = summarizeStates(history.filter((e) => e.attempt === latest));
-  const failing =
-    summaries.find((s) => s.status === 'CAUGHT' || s.status === 'FAILED') ??
-    summaries.find((s) => s.status === 'RUNNING');
-  if (!failing) return undefined;
-  const entered = history.filter(
-    (e) => e.attempt === latest && e.type === 'StateEntered' && e.state === failing.state && e.index === undefined,
-  );
-  const last = entered.find((e) => e.timestamp === failing.start) ?? entered.at(-1);
-  return last ? { state: failing.state, input: last.input } : undefined;
+  const open = new Map<string, unknown>();
+  let last: string | undefined;
+  for (const e of history) {
+    if (e.attempt !== latest || e.index !== undefined || e.state === undefined) continue;
+    if (e.type === 'StateCaught') return { state: e.state, input: open.get(e.state) };
+    if (e.type === 'StateEntered' && e.stateType !== 'Fail') {
+      open.set(e.state, e.input);
+      last = e.state;
+    } else if (e.type === 'StateExited') {
+      open.delete(e.state);
+      if (last === e.state) last = undefined;
+    }
+  }
+  return last !== undefined && open.has(last) ? { state: last, input: open.get(last) } : undefined;
 }

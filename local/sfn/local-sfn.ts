@@ -2,6 +2,7 @@
 // execution in the background through an injected runner (the ASL engine binding), records every
 // engine event, and redrives from the state that failed.
 import type * as Sfn from '@aws-sdk/client-sfn';
+import { errorMessage, errorName } from '../../functions/shared/errors';
 import { EXECUTION_NAME as NAME } from '../../functions/shared/execution-name';
 import type { SfnPort } from '../../functions/shared/ports';
 import { pageOf } from '../paging';
@@ -15,6 +16,7 @@ import {
   type HistoryEvent,
   toHistoryEvent,
 } from './execution-store';
+import type { WorkspaceLock } from './workspace-lock';
 
 export interface ExecutionContextObject {
   Execution: { Id: string; Name: string; StartTime: string; Input: unknown; RoleArn: string; RedriveCount: number };
@@ -61,6 +63,8 @@ export class LocalSfn implements SfnPort {
     private readonly stateMachine: LocalStateMachine,
     private readonly runner: ExecutionRunner,
     private readonly observe: (name: string, event: HistoryEvent) => void = () => undefined,
+    /** Held while any execution runs, so another process on the workspace waits (none: no waiting). */
+    private readonly lock?: Pick<WorkspaceLock, 'acquire' | 'releaseOne'>,
   ) {}
 
   executionArn(name: string): string {
@@ -211,6 +215,17 @@ export class LocalSfn implements SfnPort {
     await Promise.allSettled([...this.running.values()].map((r) => r.settled));
   }
 
+  /** Waits for the workspace lock; the outcome of an execution that never got it, else undefined. */
+  private async takeLock(signal: AbortSignal): Promise<RunOutcome | undefined> {
+    try {
+      await this.lock?.acquire(signal);
+      return undefined;
+    } catch (error) {
+      if (signal.aborted) return { status: 'ABORTED' };
+      return { status: 'FAILED', error: errorName(error) || 'States.Runtime', cause: errorMessage(error) };
+    }
+  }
+
   private launch(record: ExecutionRecord, input: unknown, prior: HistoryEvent[], startAt?: string) {
     const definition = this.stateMachine.definition;
     const abort = new AbortController();
@@ -236,18 +251,21 @@ export class LocalSfn implements SfnPort {
       StateMachine: { Id: this.stateMachine.arn, Name: this.stateMachine.name },
     };
     const settled = (async () => {
-      let outcome: RunOutcome;
+      const refused = await this.takeLock(abort.signal);
+      let outcome = refused;
       try {
-        outcome = await this.runner({ definition, startAt, input, context, onEvent, signal: abort.signal });
+        outcome ??= await this.runner({ definition, startAt, input, context, onEvent, signal: abort.signal });
       } catch (error) {
         // A runner crash is an execution failure with the reason recorded, never a lost execution.
-        const err = error as Error;
-        outcome = { status: 'FAILED', error: err.name || 'States.Runtime', cause: err.message };
+        outcome = { status: 'FAILED', error: errorName(error) || 'States.Runtime', cause: errorMessage(error) };
       }
-      await flushing;
-      const final = await this.store.update(record.name, { ...outcome, stopDate: new Date().toISOString() });
-      this.running.delete(record.name);
-      return final;
+      try {
+        await flushing;
+        return await this.store.update(record.name, { ...outcome, stopDate: new Date().toISOString() });
+      } finally {
+        this.running.delete(record.name);
+        if (!refused) await this.lock?.releaseOne();
+      }
     })();
     this.running.set(record.name, { settled, abort });
   }

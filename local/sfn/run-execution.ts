@@ -7,20 +7,14 @@ import { bindTasks } from './bind-tasks';
 import type { Definition } from './definition';
 import { guardDefinition, validateAsl, walkStates } from './definition';
 import { DefinitionError } from './errors';
-
-type EngineEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-
-/** An engine event-log entry; `Cause`, when present, is always text (as in Step Functions' history). */
-export type ExecutionEvent = EngineEvent;
-
-export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+import type { EngineEvent, ExecutionStatus } from './execution-store';
 
 export interface ExecutionResult {
-  status: ExecutionStatus;
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
   output?: unknown;
   error?: string;
   cause?: string;
-  events: ExecutionEvent[];
+  events: EngineEvent[];
   startDate: Date;
   stopDate: Date;
 }
@@ -41,13 +35,13 @@ export interface RunExecutionOptions extends Omit<BindOptions, 'signal'> {
   timeScale?: number;
   /**
    * Start at this top-level state instead of the definition's StartAt, with `input` as that state's input: how
-   * a redrive resumes (see redrivePoint). States before it are not run again.
+   * a redrive resumes (see findRedrivePoint). States before it are not run again.
    */
   startAt?: string;
   /** `$$.Execution.RedriveCount`, 0 for a first run. */
   redriveCount?: number;
   /** Called with each event-log entry as it happens (progress display, persisted history). */
-  onEvent?: (event: ExecutionEvent) => void;
+  onEvent?: (event: EngineEvent) => void;
   /** Aborting it stops the execution with status ABORTED. */
   signal?: AbortSignal;
 }
@@ -66,8 +60,8 @@ function causeText(cause: unknown): string {
   return JSON.stringify(cause) ?? '';
 }
 
-function normalizeEvent(event: EngineEvent): ExecutionEvent {
-  return 'Cause' in event ? ({ ...event, Cause: causeText(event.Cause) } as ExecutionEvent) : event;
+function normalizeEvent(event: EngineEvent): EngineEvent {
+  return 'Cause' in event ? { ...event, Cause: causeText(event.Cause) } : event;
 }
 
 /** Definitions (as JSON text) that passed the guard and asl-validator in this process: validating is slow. */
@@ -155,7 +149,7 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
     },
   });
 
-  const events: ExecutionEvent[] = [];
+  const events: EngineEvent[] = [];
   // A failing onEvent (e.g. history not persisted) must not stop the log from being drained; it is rethrown
   // once the execution has ended.
   let onEventError: unknown;
@@ -197,35 +191,4 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   await collecting;
   if (onEventError !== undefined) throw onEventError;
   return { ...result, events, startDate, stopDate: new Date() };
-}
-
-export interface RedrivePoint {
-  stateName: string;
-  input: unknown;
-}
-
-const isTopLevel = (event: ExecutionEvent) => !('index' in event && event.index !== undefined);
-
-/**
- * Where a redrive resumes an unsuccessful execution, from its events: the first top-level state whose error was
- * caught (the failure path after it only reports), else the last top-level state that was entered and never
- * exited (timed out, aborted, interrupted). The input is the one that state was entered with. An execution that
- * ended in a Fail state without a caught error (ValidationFailed) has nothing to resume: `undefined`, re-run it.
- */
-export function redrivePoint(events: readonly ExecutionEvent[]): RedrivePoint | undefined {
-  const caught = events.find((e) => e.type === 'StateCaught' && isTopLevel(e));
-  if (caught && 'state' in caught) return { stateName: caught.state.name, input: caught.state.input };
-  const open = new Map<string, unknown>();
-  let last: string | undefined;
-  for (const e of events) {
-    if (!isTopLevel(e) || !('state' in e)) continue;
-    if (e.type === 'StateEntered' && e.state.type !== 'Fail') {
-      open.set(e.state.name, e.state.input);
-      last = e.state.name;
-    } else if (e.type === 'StateExited') {
-      open.delete(e.state.name);
-      if (last === e.state.name) last = undefined;
-    }
-  }
-  return last !== undefined && open.has(last) ? { stateName: last, input: open.get(last) } : undefined;
 }

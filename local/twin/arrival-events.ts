@@ -3,7 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { encodeS3Key } from '../../functions/shared/s3-event';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './config';
+import { DEPLOYMENT, LOCAL_ACCOUNT, LOCAL_REGION } from './config';
 
 export interface LandedObject {
   bucket: string;
@@ -63,7 +63,7 @@ export function sqsRecord(objects: LandedObject[], now = new Date()): SQSRecord 
     messageAttributes: {},
     md5OfBody: createHash('md5').update(body).digest('hex'),
     eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:lakepipe-arrivals`,
+    eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${DEPLOYMENT.names.queue}`,
     awsRegion: LOCAL_REGION,
   };
 }

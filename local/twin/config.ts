@@ -7,70 +7,50 @@ import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 // The one definition of each dataset, shared with the deployment (infra/datasets.cjs).
 import DATASETS from '../../infra/datasets.json';
+import { placeholderArns, readDeployment } from './deployment';
 
 /** The repository root: handlers, the ASL, job manifests and validations are read from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
 
-export const BUCKETS = {
-  raw: 'lakepipe-raw',
-  curated: 'lakepipe-curated',
-  athenaResults: 'lakepipe-athena-results',
-} as const;
+/** The deployment of stage `local` in a pretend account: every name and setting the twin runs with. */
+export const DEPLOYMENT = readDeployment({ stage: LOCAL_STAGE, account: LOCAL_ACCOUNT, region: LOCAL_REGION });
 
-export const STATE_MACHINE = {
-  name: 'lakepipe-pipeline',
-  arn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:lakepipe-pipeline`,
-};
+export const BUCKETS = DEPLOYMENT.buckets;
 
-export const TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:lakepipe-alerts`;
+export const STATE_MACHINE = { name: DEPLOYMENT.names.stateMachine, arn: DEPLOYMENT.stateMachineArn };
+
+export const TOPIC_ARN = DEPLOYMENT.topicArn;
 
 /** The reference dataset and the columns a file must carry to be processed (extra columns are merged). */
-export const DATASET = 'customer_transactions';
+export const DATASET = DEPLOYMENT.plan.dataset as keyof typeof DATASETS;
 export const REQUIRED_COLUMNS = DATASETS[DATASET].requiredColumns;
 
-/**
- * How lakepipe's crawler treats schema changes, as deployed (infra/resources): new columns merged into the
- * table, partitions inherit the table's schema, a changed type updates the catalog, vanished data is logged.
- */
+/** How lakepipe's crawler treats schema changes, as deployed (infra/resources/glue.yml). */
 export const CRAWLER_SCHEMA_SETTINGS = {
-  SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
-  Configuration: JSON.stringify({
-    Version: 1.0,
-    CrawlerOutput: {
-      Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
-      Tables: { AddOrUpdateBehavior: 'MergeNewColumns' },
-    },
-  }),
-} as const;
+  SchemaChangePolicy: DEPLOYMENT.crawler.SchemaChangePolicy,
+  Configuration: DEPLOYMENT.crawler.Configuration,
+};
 
-/** The ASL's Lambda placeholders, resolved to local function ARNs bound to in-process handlers. */
-export const FUNCTIONS = {
-  ScreenFilesFunctionArn: 'screen-files',
-  CheckCatalogFunctionArn: 'check-catalog',
-  PrepareValidationsFunctionArn: 'prepare-validations',
-  BuildNotificationFunctionArn: 'build-notification',
-} as const;
+/** The ASL's Lambda placeholders -> the task Lambda's folder under functions/ (infra/asl-definition.cjs). */
+export const FUNCTIONS = DEPLOYMENT.taskFunctions;
 
 export function functionArn(name: string): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:lakepipe-local-${name}`;
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${DEPLOYMENT.names.prefix}-${name}`;
+}
+
+/** Every ASL placeholder -> the local function ARN the twin binds its in-process handler to. */
+export function localPlaceholders(): Record<string, string> {
+  return placeholderArns(DEPLOYMENT, functionArn);
 }
 
 export const VALIDATIONS_DIR = path.join(REPO_ROOT, 'validations');
 
 export function datasetPlan(): DatasetPlan {
-  return {
-    dataset: DATASET,
-    prefix: `raw/${DATASET}/`,
-    database: 'lakepipe',
-    crawler: 'lakepipe-raw-crawler',
-    job: DATASETS[DATASET].job,
-    workgroup: 'lakepipe',
-    validations: DATASETS[DATASET].validations,
-    topicArn: TOPIC_ARN,
-  };
+  return { ...DEPLOYMENT.plan };
 }
 
 export interface TwinSettings {

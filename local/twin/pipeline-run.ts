@@ -6,11 +6,11 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { DEFAULT_SUPPORTED_EXTENSIONS } from '../../functions/start-pipeline/app';
 import type { ExecutionRecord } from '../sfn/execution-store';
 import { type LandedObject, nextSequencer, sqsEvents } from './arrival-events';
-import { BUCKETS } from './config';
+import { BUCKETS, DEPLOYMENT } from './config';
 import { lambdaContext, type Twin } from './twin';
 
-/** Like the deployed SQS trigger: up to this many messages per invocation (serverless.yml batchSize). */
-export const SQS_BATCH_SIZE = 100;
+/** Like the deployed SQS trigger: up to this many messages per invocation (serverless.yml's batchSize). */
+export const SQS_BATCH_SIZE = DEPLOYMENT.sqsBatchSize;
 
 export class BadInputError extends Error {
   constructor(message: string) {

@@ -1,7 +1,7 @@
 // The local twin: the real handlers and the real ASL, wired to local services on files and DuckDB.
 // Everything the deployment does on AWS happens here with the same shapes, names and errors.
 import path from 'node:path';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createHandler as createBuildNotification } from '../../functions/build-notification/app';
 import { createHandler as createCheckCatalog } from '../../functions/check-catalog/app';
 import { createHandler as createPrepareValidations } from '../../functions/prepare-validations/app';
@@ -15,19 +15,20 @@ import { LocalCrawlers } from '../glue/crawler/crawlers';
 import { LocalGlueJobs } from '../glue/jobs';
 import { LocalGlue } from '../glue/local-glue';
 import { LocalS3 } from '../s3/local-s3';
-import { bindTasks, type LambdaHandler } from '../sfn/bind-tasks';
+import { bindTasks, type LambdaHandler, type TaskPorts } from '../sfn/bind-tasks';
 import { type Definition, loadDefinition } from '../sfn/definition';
 import { ExecutionStore, type HistoryEvent } from '../sfn/execution-store';
 import { LocalSfn } from '../sfn/local-sfn';
 import { runExecution } from '../sfn/run-execution';
+import { WorkspaceLock } from '../sfn/workspace-lock';
 import { LocalSns } from '../sns/local-sns';
 import { Workspace } from '../workspace';
 import {
   BUCKETS,
-  CRAWLER_SCHEMA_SETTINGS,
+  DEPLOYMENT,
   datasetPlan,
-  FUNCTIONS,
   functionArn,
+  localPlaceholders,
   prepareValidationsConfig,
   REPO_ROOT,
   STATE_MACHINE,
@@ -55,7 +56,10 @@ export interface Twin {
   definition: Definition;
   /** The in-process Lambdas, by function ARN, as the resolved ASL names them. */
   lambdas: Record<string, LambdaHandler>;
-  startPipeline: ReturnType<typeof createStartPipeline>;
+  /** The start-pipeline Lambda; it holds the workspace lock, since it starts the crawler before any execution. */
+  startPipeline: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  /** Called with the other process's pid when an execution waits for it to finish its executions. */
+  onWorkspaceWait(listener: (pid: number | undefined) => void): void;
   /** Subscribe to every history event of every execution (progress display). */
   onHistoryEvent(listener: (execution: string, event: HistoryEvent) => void): void;
 }
@@ -78,33 +82,25 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-export async function createTwin(settings: TwinSettings): Promise<Twin> {
-  const workspace = await Workspace.open(settings.home);
-  const plan = datasetPlan();
+type Services = Pick<Twin, 's3' | 'catalog' | 'crawlers' | 'jobs' | 'athena' | 'sns'> & { glue: LocalGlue };
 
+/** The local AWS services, with the buckets, database, crawler and job the deployment declares. */
+async function openServices(settings: TwinSettings, workspace: Workspace, plan: DatasetPlan): Promise<Services> {
   const s3 = new LocalS3(workspace);
   for (const bucket of Object.values(BUCKETS)) await s3.createBucket({ Bucket: bucket });
-
   const catalog = new LocalGlueCatalog(workspace);
   await catalog.ensureDatabase(plan.database);
   const crawlers = new LocalCrawlers({ workspace, catalog });
-  await crawlers.defineCrawler({
-    Name: plan.crawler,
-    DatabaseName: plan.database,
-    Targets: { S3Targets: [{ Path: `s3://${BUCKETS.raw}/raw/` }] },
-    ...CRAWLER_SCHEMA_SETTINGS,
-  });
+  await crawlers.defineCrawler(DEPLOYMENT.crawler);
   const jobs = new LocalGlueJobs({ workspace, catalog });
+  const job = DEPLOYMENT.job;
   jobs.registerJob({
-    Name: plan.job,
-    manifestPath: settings.jobManifest ?? path.join(REPO_ROOT, 'glue-jobs', plan.job, 'job.yml'),
-    DefaultArguments: {
-      '--curated_location': `s3://${BUCKETS.curated}/`,
-      ...(settings.asOf ? { '--as_of': settings.asOf } : {}),
-    },
-    MaxConcurrentRuns: 1,
+    Name: job.Name,
+    manifestPath: settings.jobManifest ?? path.join(REPO_ROOT, 'glue-jobs', job.manifest, 'job.yml'),
+    DefaultArguments: { ...job.DefaultArguments, ...(settings.asOf ? { '--as_of': settings.asOf } : {}) },
+    MaxConcurrentRuns: job.MaxConcurrentRuns,
+    Timeout: job.Timeout,
   });
-  const glue = new LocalGlue(catalog, crawlers, jobs);
   const athena = new LocalAthena({
     workspace,
     catalog,
@@ -115,24 +111,35 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
     topics: { [TOPIC_ARN]: { subscriptions: [settings.alertEmail] } },
     smtpUrl: settings.smtpUrl,
   });
+  return { s3, catalog, crawlers, jobs, glue: new LocalGlue(catalog, crawlers, jobs), athena, sns };
+}
 
-  const lambdas: Record<string, LambdaHandler> = {
-    [functionArn(FUNCTIONS.ScreenFilesFunctionArn)]: createScreenFiles({ config: screenFilesConfig(), s3 }),
-    [functionArn(FUNCTIONS.CheckCatalogFunctionArn)]: createCheckCatalog({ glue }),
-    [functionArn(FUNCTIONS.PrepareValidationsFunctionArn)]: createPrepareValidations({
-      config: prepareValidationsConfig(settings),
-    }),
-    [functionArn(FUNCTIONS.BuildNotificationFunctionArn)]: createBuildNotification(),
-  } as Record<string, LambdaHandler>;
-  const placeholders = Object.fromEntries(Object.entries(FUNCTIONS).map(([k, name]) => [k, functionArn(name)]));
-  const definition = await loadDefinition(settings.aslFile ?? ASL_FILE, placeholders);
-  const ports = { glue, athena, sns } as const;
-  // Bind once now: a Task without a local binding would call real AWS, so the twin refuses to start at all.
-  bindTasks(definition, { ports, lambdas });
+/** The task Lambdas' in-process handlers, by the local function ARN the resolved ASL names them with. */
+function taskLambdas(settings: TwinSettings, services: Services): Record<string, LambdaHandler> {
+  const handlers: Record<string, unknown> = {
+    'screen-files': createScreenFiles({ config: screenFilesConfig(), s3: services.s3 }),
+    'check-catalog': createCheckCatalog({ glue: services.glue }),
+    'prepare-validations': createPrepareValidations({ config: prepareValidationsConfig(settings) }),
+    'build-notification': createBuildNotification(),
+  };
+  return Object.fromEntries(
+    Object.entries(handlers).map(([fn, handler]) => [functionArn(fn), handler as LambdaHandler]),
+  );
+}
 
-  const listeners: ((execution: string, event: HistoryEvent) => void)[] = [];
-  const store = new ExecutionStore(workspace);
-  const sfn = new LocalSfn(
+interface SfnParts {
+  store: ExecutionStore;
+  definition: Definition;
+  ports: TaskPorts;
+  lambdas: Record<string, LambdaHandler>;
+  lock: WorkspaceLock;
+  observe: (execution: string, event: HistoryEvent) => void;
+}
+
+/** The local Step Functions service, running each execution on the ASL engine with the twin's bindings. */
+function createSfn(settings: TwinSettings, parts: SfnParts): LocalSfn {
+  const { store, definition, ports, lambdas, lock, observe } = parts;
+  return new LocalSfn(
     store,
     { ...STATE_MACHINE, definition },
     async (request) => {
@@ -153,29 +160,55 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
       });
       return { status: result.status, output: result.output, error: result.error, cause: result.cause };
     },
-    (execution, event) => {
-      for (const listener of listeners) listener(execution, event);
-    },
+    observe,
+    lock,
   );
-  await store.markInterrupted();
+}
 
+/** start-pipeline under the workspace lock: it starts the crawler, which another process may be using. */
+function lockedHandler(lock: WorkspaceLock, handler: Twin['startPipeline']): Twin['startPipeline'] {
+  return async (event, context) => {
+    await lock.acquire();
+    try {
+      return await handler(event, context);
+    } finally {
+      await lock.releaseOne();
+    }
+  };
+}
+
+export async function createTwin(settings: TwinSettings): Promise<Twin> {
+  const workspace = await Workspace.open(settings.home);
+  const plan = datasetPlan();
+  const services = await openServices(settings, workspace, plan);
+  const { glue, athena, sns, s3 } = services;
+  const lambdas = taskLambdas(settings, services);
+  const definition = await loadDefinition(settings.aslFile ?? ASL_FILE, localPlaceholders());
+  const ports = { glue, athena, sns } as const;
+  // Bind once now: a Task without a local binding would call real AWS, so the twin refuses to start at all.
+  bindTasks(definition, { ports, lambdas });
+
+  const listeners: ((execution: string, event: HistoryEvent) => void)[] = [];
+  const store = new ExecutionStore(workspace);
+  const lock = new WorkspaceLock(workspace);
+  const observe = (execution: string, event: HistoryEvent) => {
+    for (const listener of listeners) listener(execution, event);
+  };
+  const sfn = createSfn(settings, { store, definition, ports, lambdas, lock, observe });
+  await store.markInterrupted();
   const startPipeline = createStartPipeline({ config: startPipelineConfig(plan), glue, sfn });
   return {
     settings,
     workspace,
     plan,
-    s3,
-    catalog,
-    crawlers,
-    jobs,
-    athena,
-    sns,
+    ...services,
     store,
     sfn,
     ports: { glue, athena, sns, sfn, s3 },
     definition,
     lambdas,
-    startPipeline,
+    startPipeline: lockedHandler(lock, startPipeline),
     onHistoryEvent: (listener) => listeners.push(listener),
+    onWorkspaceWait: (listener) => lock.onWait(listener),
   };
 }

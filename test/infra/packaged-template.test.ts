@@ -8,6 +8,8 @@ import YAML from 'yaml';
 import { loadPrepareValidationsConfig } from '../../functions/prepare-validations/app';
 import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
+import { lambdaLogicalId, PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
+import { readDeployment } from '../../local/twin/deployment';
 import { ACCOUNT, asArray, createResolver, type LabelledStatement, policyStatements } from './cfn-values';
 import {
   ALERT_EMAIL,
@@ -35,12 +37,9 @@ const ACTION_WILDCARD_EXCEPTIONS: Record<string, string> = {
     "AWS's default key policy statement: without it the account can lock itself out of the key",
 };
 
-const PLACEHOLDER_LOGICAL_IDS: Record<string, string> = {
-  ScreenFilesFunctionArn: 'ScreenFilesLambdaFunction',
-  CheckCatalogFunctionArn: 'CheckCatalogLambdaFunction',
-  PrepareValidationsFunctionArn: 'PrepareValidationsLambdaFunction',
-  BuildNotificationFunctionArn: 'BuildNotificationLambdaFunction',
-};
+const PLACEHOLDER_LOGICAL_IDS: Record<string, string> = Object.fromEntries(
+  Object.entries(PLACEHOLDER_FUNCTIONS).map(([placeholder, fn]) => [placeholder, lambdaLogicalId(fn)]),
+);
 
 const FUNCTIONS: Record<string, { logicalId: string; entry: string }> = {
   startPipeline: { logicalId: 'StartPipelineLambdaFunction', entry: 'functions/start-pipeline/handler.js' },
@@ -761,5 +760,59 @@ describe('functions', () => {
     // Assess
     process.stdout.write(`bundle sizes (unzipped unless noted):\n  ${sizes.join('\n  ')}\n`);
     expect(sizes).toHaveLength(Object.keys(FUNCTIONS).length);
+  });
+});
+
+describe('the local twin', () => {
+  // The twin's reading of serverless.yml and infra/, for the stage, account and region packaged here.
+  const twin = () => readDeployment({ stage: STAGE, account: ACCOUNT, region: REGION });
+  /** A template value with every intrinsic resolved, into objects and arrays. */
+  const resolvedDeep = (value: Cfn): Cfn => {
+    if (Array.isArray(value)) return value.map(resolvedDeep);
+    if (value === null || typeof value !== 'object') return value;
+    const [key] = Object.keys(value);
+    if (key === 'Ref' || key?.startsWith('Fn::')) return resolver.resolve(value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvedDeep(v)]));
+  };
+
+  it('defines the crawler exactly as the template does (targets, configuration, policies)', () => {
+    // Prepare: the twin has no IAM and no console description.
+    const { Role: _role, Description: _description, ...declared } = resources.RawCrawler.Properties;
+    // Act
+    const local = twin().crawler;
+    // Assess
+    expect(local).toEqual(resolvedDeep(declared));
+  });
+
+  it("registers the job with the template's name, concurrency, timeout, retries and default arguments", () => {
+    // Prepare
+    const job = resources.AnalyticsJob.Properties;
+    // Act
+    const { manifest: _manifest, ...local } = twin().job;
+    // Assess
+    expect(local).toEqual({
+      Name: job.Name,
+      MaxConcurrentRuns: job.ExecutionProperty.MaxConcurrentRuns,
+      Timeout: job.Timeout,
+      MaxRetries: job.MaxRetries,
+      DefaultArguments: resolvedDeep(job.DefaultArguments),
+    });
+  });
+
+  it("uses the template's dataset plan, state machine, topic, SQS batch size and task functions", () => {
+    // Prepare
+    const start = resources.StartPipelineLambdaFunction.Properties.Environment.Variables;
+    const handlerFolder = (placeholder: string) =>
+      String(resources[PLACEHOLDER_LOGICAL_IDS[placeholder] ?? ''].Properties.Handler).split('/')[1];
+    // Act
+    const local = twin();
+    // Assess
+    expect([local.plan]).toEqual(JSON.parse(resolver.resolve(start.DATASETS)));
+    expect(local.stateMachineArn).toBe(resolver.resolve(start.STATE_MACHINE_ARN));
+    expect(local.topicArn).toBe(resolver.ref('AlertTopic'));
+    expect(local.sqsBatchSize).toBe(only('AWS::Lambda::EventSourceMapping').Properties.BatchSize);
+    expect(local.taskFunctions).toEqual(
+      Object.fromEntries(Object.keys(PLACEHOLDER_LOGICAL_IDS).map((p) => [p, handlerFolder(p)])),
+    );
   });
 });

@@ -5,7 +5,8 @@ import type * as Glue from '@aws-sdk/client-glue';
 import { bindTasks, stepFunctionsErrorName, toStateJson } from '../../local/sfn/bind-tasks';
 import { type Definition, walkStates } from '../../local/sfn/definition';
 import { DefinitionError, UnboundTaskError } from '../../local/sfn/errors';
-import { type ExecutionEvent, runExecution, scaleRetriers, timeOverrides } from '../../local/sfn/run-execution';
+import type { EngineEvent } from '../../local/sfn/execution-store';
+import { runExecution, scaleRetriers, timeOverrides } from '../../local/sfn/run-execution';
 import { fakePorts, loadPipeline, realLambdas, scripted } from './harness';
 
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:lakepipe-test-echo';
@@ -293,7 +294,7 @@ describe('runExecution', () => {
 
   it('a one-hour Wait at time scale 0 finishes at once, and every event reaches onEvent', async () => {
     // Prepare
-    const seen: ExecutionEvent[] = [];
+    const seen: EngineEvent[] = [];
     const started = Date.now();
 
     // Act
@@ -327,7 +328,7 @@ describe('runExecution', () => {
   it('an onEvent that throws does not stop the execution; its error is reported once the run has ended', async () => {
     // Prepare
     const seen: string[] = [];
-    const onEvent = (e: ExecutionEvent) => {
+    const onEvent = (e: EngineEvent) => {
       seen.push(e.type);
       if (e.type === 'StateEntered') throw new Error('history not persisted');
     };

@@ -12,7 +12,7 @@ import {
   walkStates,
 } from '../../local/sfn/definition';
 import { DefinitionError, PlaceholderError } from '../../local/sfn/errors';
-import { localFunctionArn, localPlaceholders } from '../../local/sfn/pipeline-functions';
+import { functionArn, localPlaceholders } from '../../local/twin/config';
 import { DEFINITION_FILE, FUNCTION_ARNS, loadPipeline } from './harness';
 
 /** `${name}` written without a template-looking literal. */
@@ -130,8 +130,8 @@ describe('pipeline definition', () => {
 
     // Assess
     expect(problems).toEqual([
-      'States.RunJob: Task resource "arn:aws:states:::dynamodb:putItem" is not one DESIGN.md allows',
-      'States.RunValidations.ItemProcessor.States.GetValidationResults: Task resource "arn:aws:states:::aws-sdk:s3:getObject" is not one DESIGN.md allows',
+      'States.RunJob: Task resource "arn:aws:states:::dynamodb:putItem" is not one docs/architecture.md allows (see "How Tasks are bound")',
+      'States.RunValidations.ItemProcessor.States.GetValidationResults: Task resource "arn:aws:states:::aws-sdk:s3:getObject" is not one docs/architecture.md allows (see "How Tasks are bound")',
     ]);
   });
 
@@ -203,10 +203,10 @@ describe('pipeline definition', () => {
       .filter((r): r is string => typeof r === 'string' && r.includes(':function:'));
     expect([...new Set(lambdaTasks)].sort()).toEqual(
       [
-        localFunctionArn('build-notification'),
-        localFunctionArn('check-catalog'),
-        localFunctionArn('prepare-validations'),
-        localFunctionArn('screen-files'),
+        functionArn('build-notification'),
+        functionArn('check-catalog'),
+        functionArn('prepare-validations'),
+        functionArn('screen-files'),
       ].sort(),
     );
   });

@@ -18,20 +18,26 @@ import { loadScreenFilesConfig, createHandler as screenFilesHandler } from '../.
 import type { ExecutionInput } from '../../functions/shared/pipeline-input';
 import type { LambdaHandler, TaskPorts } from '../../local/sfn/bind-tasks';
 import { type Definition, loadDefinition } from '../../local/sfn/definition';
-import { type ExecutionEvent, type ExecutionResult, runExecution } from '../../local/sfn/run-execution';
+import type { EngineEvent, RedrivePoint } from '../../local/sfn/execution-store';
+import { type ExecutionResult, runExecution } from '../../local/sfn/run-execution';
+import { placeholderArns, readDeployment } from '../../local/twin/deployment';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const DEFINITION_FILE = path.join(ROOT, 'state-machines/pipeline.asl.yml');
 export const VALIDATIONS_DIR = path.join(__dirname, 'fixtures/validations');
 export const EXECUTION_NAME = 'customer_transactions-20261124T095958Z-0123456789';
 
-const functionArn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:lakepipe-test-${name}`;
-export const FUNCTION_ARNS = {
-  ScreenFilesFunctionArn: functionArn('screen-files'),
-  CheckCatalogFunctionArn: functionArn('check-catalog'),
-  PrepareValidationsFunctionArn: functionArn('prepare-validations'),
-  BuildNotificationFunctionArn: functionArn('build-notification'),
-};
+/** The ASL's Lambda placeholders as the deployment maps them, with ARNs in a pretend test account. */
+export const FUNCTION_ARNS = placeholderArns(
+  readDeployment({ stage: 'test', account: '123456789012', region: 'eu-west-1' }),
+  (folder) => `arn:aws:lambda:eu-west-1:123456789012:function:lakepipe-test-${folder}`,
+);
+
+function arnOf(placeholder: string): string {
+  const arn = FUNCTION_ARNS[placeholder];
+  if (arn === undefined) throw new Error(`the deployment maps no function to \${${placeholder}}`);
+  return arn;
+}
 
 /** The manual re-run sample event is the execution input of every scenario. */
 export function executionInput(): ExecutionInput {
@@ -222,12 +228,12 @@ export function realLambdas(ports: FakePorts): Record<string, LambdaHandler> {
     s3: ports.s3 as never,
   });
   return {
-    [FUNCTION_ARNS.ScreenFilesFunctionArn]: screen as LambdaHandler,
-    [FUNCTION_ARNS.CheckCatalogFunctionArn]: checkCatalogHandler({ glue: ports.glue }),
-    [FUNCTION_ARNS.PrepareValidationsFunctionArn]: prepareValidationsHandler({
+    [arnOf('ScreenFilesFunctionArn')]: screen as LambdaHandler,
+    [arnOf('CheckCatalogFunctionArn')]: checkCatalogHandler({ glue: ports.glue }),
+    [arnOf('PrepareValidationsFunctionArn')]: prepareValidationsHandler({
       config: loadPrepareValidationsConfig({ VALIDATIONS_DIR: VALIDATIONS_DIR, REJECTED_SHARE_MAX: '0.05' }),
     }),
-    [FUNCTION_ARNS.BuildNotificationFunctionArn]: buildNotificationHandler(),
+    [arnOf('BuildNotificationFunctionArn')]: buildNotificationHandler(),
   };
 }
 
@@ -242,7 +248,7 @@ export interface ScenarioRun {
   published: Sns.PublishInput[];
 }
 
-export const entered = (events: readonly ExecutionEvent[], nested: boolean) =>
+export const entered = (events: readonly EngineEvent[], nested: boolean) =>
   events
     .filter((e) => e.type === 'StateEntered' && ('index' in e && e.index !== undefined) === nested)
     .map((e) => ('state' in e ? e.state.name : ''));
@@ -250,7 +256,7 @@ export const entered = (events: readonly ExecutionEvent[], nested: boolean) =>
 export interface RunOptions {
   definition?: Definition;
   /** Resume at this state with this input (a redrive). */
-  resume?: { stateName: string; input: unknown };
+  resume?: RedrivePoint;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
@@ -259,7 +265,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const result = await runExecution({
     definition: options.definition ?? (await loadPipeline()),
     input: options.resume?.input ?? executionInput(),
-    ...(options.resume ? { startAt: options.resume.stateName, redriveCount: 1 } : {}),
+    ...(options.resume ? { startAt: options.resume.state, redriveCount: 1 } : {}),
     name: EXECUTION_NAME,
     stateMachine: {
       name: 'lakepipe-test-pipeline',

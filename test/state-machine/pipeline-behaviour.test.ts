@@ -4,7 +4,7 @@
 import { TooManyRequestsException } from '@aws-sdk/client-athena';
 import { ConcurrentRunsExceededException } from '@aws-sdk/client-glue';
 import { AuthorizationErrorException } from '@aws-sdk/client-sns';
-import { redrivePoint } from '../../local/sfn/run-execution';
+import { type EngineEvent, findRedrivePoint, toHistoryEvent } from '../../local/sfn/execution-store';
 import { at, crawler, EXECUTION_NAME, executionInput, jobRun, runScenario } from './harness';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:lakepipe-notifications';
@@ -19,6 +19,9 @@ const SUCCESS_TAIL = [
   'Succeeded',
 ];
 const FAILURE_TAIL = ['BuildFailureNotification', 'PublishFailureNotification', 'Failed'];
+
+/** The redrive point of a first run, from its engine events as the twin records them. */
+const redrivePoint = (events: readonly EngineEvent[]) => findRedrivePoint(events.map((e) => toHistoryEvent(e, 0)));
 
 describe('pipeline state machine', () => {
   it('happy path: fresh catalog, job, two passing validations, success message, Succeeded', async () => {
@@ -308,7 +311,7 @@ describe('pipeline state machine', () => {
     const redriven = await runScenario({ getCrawler: FRESH }, { resume: point });
 
     // Assess
-    expect(point?.stateName).toBe('RunJob');
+    expect(point?.state).toBe('RunJob');
     expect(point?.input).toMatchObject({ ...executionInput(), catalog: { status: 'FRESH', attempt: 1 } });
     expect(redriven.result.status).toBe('SUCCEEDED');
     expect(redriven.path).toEqual(['RunJob', ...SUCCESS_TAIL]);
@@ -330,7 +333,7 @@ describe('pipeline state machine', () => {
       { type: 'StateEntered', timestamp: 2, state: { name: 'CheckCatalog', type: 'Task', input: { a: 1 } } },
       { type: 'StateExited', timestamp: 3, state: { name: 'CheckCatalog', type: 'Task', input: { a: 1 } } },
       { type: 'StateEntered', timestamp: 4, state: { name: 'RunJob', type: 'Task', input: { b: 2 } } },
-    ] as Parameters<typeof redrivePoint>[0];
+    ] as EngineEvent[];
 
     // Act
     const none = redrivePoint(failedValidation.result.events);
@@ -339,6 +342,6 @@ describe('pipeline state machine', () => {
     // Assess
     expect(failedValidation.result.error).toBe('ValidationFailed');
     expect(none).toBeUndefined();
-    expect(open).toEqual({ stateName: 'RunJob', input: { b: 2 } });
+    expect(open).toEqual({ state: 'RunJob', input: { b: 2 } });
   });
 });

@@ -2,6 +2,7 @@
 // SQL and validations, on DuckDB and files on disk.
 import { readFile } from 'node:fs/promises';
 import type { ExecutionRecord } from '../../../local/sfn/execution-store';
+import { BUCKETS } from '../../../local/twin/config';
 import { summarize } from '../../../local/twin/summary';
 import type { Twin } from '../../../local/twin/twin';
 import { expectedLoad, generated, newTwin, outcome, readEml, runFiles, sql, tempDir } from './support';
@@ -28,7 +29,7 @@ describe('a run on generated data', () => {
   });
 
   it('catalogs the raw table and registers every output table, partitioned as the manifest says', async () => {
-    const tables = (await twin.catalog.getTables({ DatabaseName: 'lakepipe' })).TableList ?? [];
+    const tables = (await twin.catalog.getTables({ DatabaseName: twin.plan.database })).TableList ?? [];
     const byName = Object.fromEntries(tables.map((t) => [t.Name ?? '', t] as const));
 
     expect(Object.keys(byName)).toEqual(
@@ -42,7 +43,7 @@ describe('a run on generated data', () => {
     // The raw table stays the crawled CSV: no job output may take its name.
     expect(byName.customer_transactions?.Parameters?.classification).toBe('csv');
     expect(byName.customer_transactions?.StorageDescriptor?.Location).toBe(
-      's3://lakepipe-raw/raw/customer_transactions/',
+      `s3://${BUCKETS.raw}/raw/customer_transactions/`,
     );
     expect(byName.transactions_enriched?.PartitionKeys?.map((k: { Name?: string }) => k.Name)).toEqual([
       'year',
@@ -58,7 +59,7 @@ describe('a run on generated data', () => {
       'SELECT count(*) AS n, CAST(sum(transaction_amount) * 100 AS BIGINT) AS cents FROM transactions_enriched',
     );
     const partitions = await twin.catalog.getPartitions({
-      DatabaseName: 'lakepipe',
+      DatabaseName: twin.plan.database,
       TableName: 'transactions_enriched',
     });
 

@@ -33,7 +33,7 @@ it('accepts BOM, CRLF, quoted commas and newlines and an extra column, merges th
   const [odd] = await runFiles(twin, [unusual]);
 
   expect([outcome(plain), outcome(odd)]).toEqual([{ status: 'SUCCEEDED' }, { status: 'SUCCEEDED' }]);
-  const table = await twin.catalog.getTable({ DatabaseName: 'lakepipe', Name: 'customer_transactions' });
+  const table = await twin.catalog.getTable({ DatabaseName: twin.plan.database, Name: 'customer_transactions' });
   expect(table.Table?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('loyalty_tier');
   const rows = await sql(
     twin,
@@ -51,7 +51,7 @@ it('accepts BOM, CRLF, quoted commas and newlines and an extra column, merges th
   expect(tiers).toEqual([{ loyalty_tier: 'gold' }]);
   // The new column passes through to the enriched table (job.yml source.passThrough): the first file's rows,
   // loaded before it existed, read NULL; an empty cell stays empty text.
-  const enriched = await twin.catalog.getTable({ DatabaseName: 'lakepipe', Name: 'transactions_enriched' });
+  const enriched = await twin.catalog.getTable({ DatabaseName: twin.plan.database, Name: 'transactions_enriched' });
   expect(enriched.Table?.StorageDescriptor?.Columns).toContainEqual({ Name: 'loyalty_tier', Type: 'string' });
   const passed = await sql(twin, 'SELECT transaction_id, loyalty_tier FROM transactions_enriched ORDER BY 1');
   expect(passed).toEqual([

@@ -9,6 +9,7 @@ import {
   summarizeStates,
 } from '../../../local/sfn/execution-store';
 import { type ExecutionRunner, LocalSfn, type RunRequest } from '../../../local/sfn/local-sfn';
+import { WorkspaceLock } from '../../../local/sfn/workspace-lock';
 import { Workspace } from '../../../local/workspace';
 
 const ARN = 'arn:aws:states:local:000000000000:stateMachine:lakepipe-local';
@@ -17,13 +18,21 @@ const definition: Definition = {
   States: { Crawl: { Type: 'Pass', Next: 'Job' }, Job: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } },
 };
 
+/** The engine events a scripted runner emits (the engine's own carry JSON values only). */
+interface ScriptedEvent {
+  type: 'StateEntered' | 'StateExited' | 'StateFailed';
+  state: { name: string; type: 'Pass'; input?: unknown; output?: unknown };
+  Error?: string;
+  Cause?: string;
+}
+
 /** A scripted runner: walks the given states from StartAt, failing at `failAt` while `broken` is true. */
 function scriptedRunner(state: { broken: boolean; failAt: string; calls: RunRequest[] }): ExecutionRunner {
   return async (request) => {
     state.calls.push(request);
     const order = ['Crawl', 'Job', 'Done'];
     let t = Date.now();
-    const emit = (event: Omit<EngineEvent, 'timestamp'>) => request.onEvent({ ...event, timestamp: t++ });
+    const emit = (event: ScriptedEvent) => request.onEvent({ ...event, timestamp: t++ } as EngineEvent);
     for (const name of order.slice(order.indexOf(request.startAt ?? request.definition.StartAt))) {
       emit({ type: 'StateEntered', state: { name, type: 'Pass', input: { at: name, from: request.input } } });
       if (name === state.failAt && state.broken) {
@@ -173,5 +182,43 @@ describe('LocalSfn', () => {
     ]);
     expect(second.nextToken).toBeUndefined();
     expect(failed.executions).toEqual([]);
+  });
+
+  it('runs several executions of one process at once under one workspace lock, which another holder waits for', async () => {
+    // Prepare
+    const workspace = await Workspace.open(await mkdtemp(path.join(tmpdir(), 'lakepipe-sfn-')));
+    let inFlight = 0;
+    let most = 0;
+    const runner: ExecutionRunner = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 200));
+      inFlight--;
+      return { status: 'SUCCEEDED' };
+    };
+    const sfn = new LocalSfn(
+      new ExecutionStore(workspace),
+      { name: 'lakepipe-local', arn: ARN, definition },
+      runner,
+      undefined,
+      new WorkspaceLock(workspace),
+    );
+    const other = new WorkspaceLock(workspace, { retryMs: 20 });
+
+    // Act
+    await sfn.startExecution({ stateMachineArn: ARN, name: 'p-1', input: '{}' });
+    await sfn.startExecution({ stateMachineArn: ARN, name: 'p-2', input: '{}' });
+    while (inFlight < 2) await new Promise((r) => setTimeout(r, 10));
+    let otherHeldAt = -1;
+    const otherTakes = other.acquire().then(() => {
+      otherHeldAt = inFlight;
+    });
+    const records = await Promise.all([sfn.waitFor('p-1'), sfn.waitFor('p-2')]);
+    await otherTakes;
+
+    // Assess
+    expect(records.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(most).toBe(2);
+    expect(otherHeldAt).toBe(0);
+    await other.releaseOne();
   });
 });
