@@ -1,6 +1,6 @@
 // prepare-validations: validation files from a temp VALIDATIONS_DIR, the three placeholders substituted with
 // validated values, everything else refused.
-import '../../state-machine/quiet-logs';
+import '../../fixtures/quiet-logs';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // The build-notification handler: a well-formed event gives the notification, a malformed one a named error.
-import '../../state-machine/quiet-logs';
+import '../../fixtures/quiet-logs';
 import { createHandler } from '../../../functions/build-notification/app';
 import { lambdaContext } from '../../fixtures/lambda-context';
 import { baseState, input, NAME, NOW } from './support';

@@ -1,5 +1,5 @@
 // check-catalog: the freshness decision, with aws-sdk-client-mock on the real Glue client.
-import '../../state-machine/quiet-logs';
+import '../../fixtures/quiet-logs';
 import {
   CrawlerRunningException,
   EntityNotFoundException,

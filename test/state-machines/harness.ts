@@ -1,7 +1,7 @@
 // Runs the real pipeline definition through local/sfn with scripted fake ports: plain objects answering the port
 // methods from a script (responses in order, the last one repeating; an Error in the script is thrown). The task
 // Lambdas are the real ones, built with createHandler on those same fake ports.
-import './quiet-logs';
+import '../fixtures/quiet-logs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as Athena from '@aws-sdk/client-athena';

@@ -7,7 +7,7 @@ import {
   generateTransactionsFile,
   TRANSACTION_COLUMNS,
   transactionLines,
-} from '../../local/generate/transactions';
+} from '../../../local/generate/transactions';
 
 function rowsOf(options: Parameters<typeof transactionLines>[0]): string[][] {
   const text = [...transactionLines(options)].join('');
