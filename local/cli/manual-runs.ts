@@ -2,7 +2,7 @@
 // and AWS (`--aws`): a re-run is a new execution with the same input, named `<name>-rerun-<n>`.
 
 import type { Command } from 'commander';
-import { hasErrorName } from '../../functions/shared/errors';
+import { errorMessage, hasErrorName } from '../../functions/shared/errors';
 import { rerunName } from '../../functions/shared/execution-name';
 import type { SfnPort } from '../../functions/shared/ports';
 import { type CommandContext, EXIT, type ExitCode, UsageError } from './cli-io';
@@ -47,7 +47,7 @@ export async function rerunExecution(
       const started = await sfn.startExecution({ stateMachineArn, name: candidate, input: rerunInput });
       return { name: candidate, executionArn: started.executionArn ?? executionArnFor(stateMachineArn, candidate) };
     } catch (error) {
-      if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+      if (!hasErrorName(error, 'ExecutionAlreadyExists')) throw error;
     }
   }
   throw new ManualRunError(`${base} has been re-run ${MAX_RERUNS} times already`);
@@ -120,7 +120,7 @@ export async function manualRun(
     progress.stop();
     return await report(twin, [record], io);
   } catch (error) {
-    if (hasErrorName(error, 'ExecutionNotRedrivable')) throw new UsageError((error as Error).message);
+    if (hasErrorName(error, 'ExecutionNotRedrivable')) throw new UsageError(errorMessage(error));
     throw error;
   } finally {
     progress.stop();

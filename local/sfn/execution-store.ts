@@ -2,6 +2,7 @@
 // atomically, so `describe`, `rerun` and `redrive` work after the process that ran them is gone.
 import { readdir } from 'node:fs/promises';
 import type { StateMachine } from 'aws-local-stepfunctions';
+import { hasErrorCode } from '../../functions/shared/errors';
 import { EXECUTION_NAME as NAME } from '../../functions/shared/execution-name';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 
@@ -144,7 +145,7 @@ export function processIsAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return hasErrorCode(error, 'EPERM');
   }
 }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type * as Sns from '@aws-sdk/client-sns';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { AwsServiceError } from '../../functions/shared/errors';
+import { AwsServiceError, errorMessage } from '../../functions/shared/errors';
 import type { SnsPort } from '../../functions/shared/ports';
 import { type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
 
@@ -122,7 +122,7 @@ export class LocalSns implements SnsPort {
       } catch (error) {
         await writeJsonAtomic(`${file}.error.json`, {
           smtpUrl: this.options.smtpUrl?.replace(/\/\/[^@/]*@/, '//***@'),
-          error: (error as Error).message,
+          error: errorMessage(error),
         });
       }
     }

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { AwsServiceError } from '../../../functions/shared/errors';
+import { AwsServiceError, hasErrorName } from '../../../functions/shared/errors';
 import type { GluePort } from '../../../functions/shared/ports';
 import { pageOf } from '../../paging';
 import { readdirIfExists, readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
@@ -141,7 +141,7 @@ export class LocalGlueCatalog implements CatalogOps {
     try {
       await this.createDatabase({ DatabaseInput: { Name: name } });
     } catch (error) {
-      if ((error as Error).name !== 'AlreadyExistsException') throw error;
+      if (!hasErrorName(error, 'AlreadyExistsException')) throw error;
     }
   }
 

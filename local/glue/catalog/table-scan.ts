@@ -21,14 +21,14 @@
 // - ignore_errors is NOT used: it drops whole rows silently; a malformed file should fail the run loudly.
 // - Partition values come from the catalog's Partition.Values (not parsed from paths), as VARCHAR like Hive.
 
-import { open, readdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type * as Glue from '@aws-sdk/client-glue';
 import { sqlString } from '../../../functions/shared/sql-literal';
 import { type DuckDb, escapeGlob, sqlIdentifier } from '../../duckdb';
 import { pathToS3Uri, s3UriToPath } from '../../s3/s3-paths';
-import type { Workspace } from '../../workspace';
+import { readdirIfExists, type Workspace } from '../../workspace';
 import { glueToDuckType } from './glue-types';
 
 export type TableFormat = 'csv' | 'json' | 'parquet';
@@ -105,14 +105,7 @@ function isDataFile(name: string): boolean {
 }
 
 async function walk(dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw error;
-  }
+  const entries = await readdirIfExists(dir);
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!isDataFile(entry.name)) continue;

@@ -7,6 +7,7 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
+import { errorMessage } from '../../../functions/shared/errors';
 import { sqlString } from '../../../functions/shared/sql-literal';
 import { type DuckDb, escapeGlob } from '../../duckdb';
 import { duckToGlueType } from '../catalog/glue-types';
@@ -282,7 +283,7 @@ export async function analyseFile(db: DuckDb, file: string): Promise<FileAnalysi
         complete = complete && inflated.length <= SAMPLE_BYTES;
         sample = inflated.subarray(0, SAMPLE_BYTES);
       } catch (error) {
-        return { readable: false, reason: `corrupt gzip: ${(error as Error).message}` };
+        return { readable: false, reason: `corrupt gzip: ${errorMessage(error)}` };
       }
       if (sample.length === 0) return { readable: false, reason: 'empty file (after gzip)' };
     }
@@ -294,7 +295,7 @@ export async function analyseFile(db: DuckDb, file: string): Promise<FileAnalysi
     if (text.startsWith('{') || text.startsWith('[')) return await analyseJson(db, file, sample, compression, complete);
     return await analyseCsv(db, file, sample, compression, complete);
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? String(error);
+    const message = errorMessage(error).split('\n')[0] ?? String(error);
     return { readable: false, reason: message };
   }
 }

@@ -4,7 +4,7 @@
 // is a side method, `getLastCrawlReport`, and a JSON file `<home>/crawlers/<name>.last-crawl.json`.
 
 import type * as Glue from '@aws-sdk/client-glue';
-import { AwsServiceError, hasErrorName } from '../../../functions/shared/errors';
+import { AwsServiceError, errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { DuckDb } from '../../duckdb';
 import { parseS3Uri } from '../../s3/s3-paths';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
@@ -237,7 +237,7 @@ export class LocalCrawlers {
       }
     } catch (error) {
       report.status = 'FAILED';
-      report.errorMessage = (error as Error).message;
+      report.errorMessage = errorMessage(error);
     }
     const end = this.now();
     report.endTime = end.toISOString();
