@@ -47,7 +47,9 @@ describe('incremental processing', () => {
       const name = `burst-${String(i).padStart(3, '0')}.csv`;
       files.push(await generated(dir, name, { rows: 20, seed: 100 + i, dirtyRate: 0, idPrefix: `B${i}-` }));
     }
-    const twin = await newTwin();
+    // Four executions queue for one job (MaxConcurrentRuns 1) through the ASL's retry; a slower time scale gives
+    // that retry the same budget relative to a job run on a loaded machine as it has on AWS.
+    const twin = await newTwin({ timeScale: 1 / 50 });
 
     const records = await runFiles(twin, files, 25);
 
