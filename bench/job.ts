@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { sqlString } from '../functions/shared/sql-literal';
 import { withDuckDb } from '../local/duckdb';
 import { LocalGlueCatalog } from '../local/glue/catalog';
-import { LocalGlueJobs } from '../local/glue/jobs';
+import { LocalGlueJobs } from '../local/glue/jobs/jobs';
 import { Workspace } from '../local/workspace';
 import { calibrationSeconds } from './calibrate';
 

@@ -4,7 +4,7 @@ Runs a job manifest (glue-jobs/<job>/job.yml, see the repo's DESIGN.md): reads t
 Data Catalog through a job bookmark, exposes it as view `source` (every catalog column plus `source_file`),
 exposes the manifest parameters as the one-row view `job_args`, runs each Spark SQL step in order as a view
 named after the step, and writes the outputs as snappy Parquet with the Glue sink that updates the catalog.
-The DuckDB runner of the local twin (local/glue/jobs.ts) implements the same contract.
+The DuckDB runner of the local twin (local/glue/jobs/jobs.ts) implements the same contract.
 
 Job arguments: --JOB_NAME, --run_id, --database, --source_table, --curated_location (s3://bucket/prefix/),
 --manifest_s3_uri (s3://.../glue-jobs/<job>/job.yml; the step files are read relative to it), and one
@@ -205,7 +205,7 @@ def parse_yaml(text):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Manifest validation: the same rules as the DuckDB runner (local/glue/job-manifest.ts).
+# Manifest validation: the same rules as the DuckDB runner (local/glue/jobs/job-manifest.ts).
 
 
 def is_glue_type(glue_type):
@@ -331,7 +331,7 @@ def validate_manifest(raw):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Pass-through columns: the same rule and placeholder as the DuckDB runner (local/glue/pass-through.ts).
+# Pass-through columns: the same rule and placeholder as the DuckDB runner (local/glue/jobs/pass-through.ts).
 
 PASS_THROUGH = re.compile(r"\$\{pass_through(?::([a-z_][a-z0-9_]*))?\}")
 

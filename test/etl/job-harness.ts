@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { sqlString } from '../../functions/shared/sql-literal';
 import { type DuckDb, sqlIdentifier } from '../../local/duckdb';
-import { loadManifest } from '../../local/glue/job-manifest';
-import { expandPassThrough, passThroughColumns } from '../../local/glue/pass-through';
+import { loadManifest } from '../../local/glue/jobs/job-manifest';
+import { expandPassThrough, passThroughColumns } from '../../local/glue/jobs/pass-through';
 import { loadShims, SPARK_COMPAT_SQL, TRINO_COMPAT_SQL } from '../../local/sql/load-shims';
 
 export const JOB_DIR = path.resolve(__dirname, '../../glue-jobs/customer-analytics');

@@ -222,7 +222,7 @@ class PassThroughTest(unittest.TestCase):
         # Act
         expanded = r.expand_pass_through(sql, ["loyalty_tier", "order"])
         empty = r.expand_pass_through(sql, [])
-        # Assess: the same text the DuckDB runner produces, but for Spark's quoting (local/glue/pass-through.ts).
+        # Assess: the same text the DuckDB runner produces, but for Spark's quoting (local/glue/jobs/pass-through.ts).
         self.assertEqual(
             expanded,
             "SELECT a, s.`loyalty_tier`, s.`order`,  s.source_file FROM source s "

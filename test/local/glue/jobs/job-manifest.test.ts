@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadManifest } from '../../../local/glue/job-manifest';
+import { loadManifest } from '../../../../local/glue/jobs/job-manifest';
 
 const GOOD_OUTPUT = `
 outputs:
@@ -30,7 +30,7 @@ async function manifestIn(yaml: string, steps: Record<string, string> = { 'steps
 describe('loadManifest', () => {
   it('loads the customer-analytics manifest with its steps in order and snappy outputs', async () => {
     // Act
-    const m = await loadManifest(path.resolve(__dirname, '../../../glue-jobs/customer-analytics/job.yml'));
+    const m = await loadManifest(path.resolve(__dirname, '../../../../glue-jobs/customer-analytics/job.yml'));
 
     // Assess
     expect(m.name).toBe('customer-analytics');

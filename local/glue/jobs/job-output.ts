@@ -4,12 +4,12 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import type { GluePort } from '../../functions/shared/ports';
-import { sqlString } from '../../functions/shared/sql-literal';
-import { type DuckDb, sqlIdentifier } from '../duckdb';
-import { allPartitions } from '../paging';
-import { s3UriToPath } from '../s3/s3-paths';
-import type { Workspace } from '../workspace';
+import type { GluePort } from '../../../functions/shared/ports';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { type DuckDb, sqlIdentifier } from '../../duckdb';
+import { allPartitions } from '../../paging';
+import { s3UriToPath } from '../../s3/s3-paths';
+import type { Workspace } from '../../workspace';
 import { duckdbTypeFor, type ManifestOutput } from './job-manifest';
 import { listDataFiles } from './job-paths';
 

@@ -2,7 +2,7 @@
 // stage-then-commit on failure, MaxConcurrentRuns, JobRun shapes.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { withDuckDb } from '../../../local/duckdb';
+import { withDuckDb } from '../../../../local/duckdb';
 import { CURATED, jobWorld, readOutput, runJob as run } from './job-world';
 
 const NOW = new Date('2026-11-24T10:00:00.000Z');

@@ -13,8 +13,8 @@
 // DuckDB's `Total Files Read` counts the files a scan finished, so a scan that stopped early usually does not
 // even match the source's file count; the guards above cover one that finished its files and was still cut.
 import { readFile, rm } from 'node:fs/promises';
-import { sqlString } from '../../functions/shared/sql-literal';
-import type { DuckDb } from '../duckdb';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import type { DuckDb } from '../../duckdb';
 
 /** One node of DuckDB's JSON profile (`PRAGMA enable_profiling = 'json'`), with the fields this module reads. */
 export interface ProfileNode {

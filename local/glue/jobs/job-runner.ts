@@ -4,12 +4,13 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { sqlString } from '../../functions/shared/sql-literal';
-import { DuckDb, escapeGlob, sqlIdentifier } from '../duckdb';
-import { allPartitions, allTables } from '../paging';
-import { loadShims, SPARK_COMPAT_SQL } from '../sql/load-shims';
-import { tableRefs } from '../sql/table-refs';
-import type { Workspace } from '../workspace';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import { DuckDb, escapeGlob, sqlIdentifier } from '../../duckdb';
+import { allPartitions, allTables } from '../../paging';
+import { loadShims, SPARK_COMPAT_SQL } from '../../sql/load-shims';
+import { tableRefs } from '../../sql/table-refs';
+import type { Workspace } from '../../workspace';
+import { buildTableScan, isQuotedNewlineError, listTableFiles } from '../table-scan';
 import type { JobBookmarks, SourceFile } from './job-bookmarks';
 import {
   duckdbTypeFor,
@@ -30,7 +31,6 @@ import {
 } from './job-output';
 import { expandPassThrough, passThroughColumns } from './pass-through';
 import { SourceRowCounter } from './source-rows';
-import { buildTableScan, isQuotedNewlineError, listTableFiles } from './table-scan';
 
 export class JobRunError extends Error {
   constructor(message: string, options?: ErrorOptions) {

@@ -3,9 +3,9 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { withDuckDb } from '../../../local/duckdb';
-import { loadManifest } from '../../../local/glue/job-manifest';
-import { expandPassThrough, passThroughColumns } from '../../../local/glue/pass-through';
+import { withDuckDb } from '../../../../local/duckdb';
+import { loadManifest } from '../../../../local/glue/jobs/job-manifest';
+import { expandPassThrough, passThroughColumns } from '../../../../local/glue/jobs/pass-through';
 import { FIXTURES, jobWorld, RAW_LOCATION, runJob } from './job-world';
 
 describe('pass-through columns', () => {
