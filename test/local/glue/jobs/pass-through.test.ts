@@ -89,7 +89,7 @@ describe('pass-through columns', () => {
     );
     expect(rows).toEqual([
       { order_id: '1', coupon: '7', tier: null, coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}a.csv` },
-      { order_id: '2', coupon: null, tier: null, coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}a.csv` },
+      { order_id: '2', coupon: '', tier: null, coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}a.csv` },
       { order_id: '3', coupon: '9', tier: 'gold', coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}b.csv` },
     ]);
   });

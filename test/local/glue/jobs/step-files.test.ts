@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sqlString } from '../../../../functions/shared/sql-literal';
 import { withDuckDb } from '../../../../local/duckdb';
-import { STEP_FILE_COPY_OPTIONS } from '../../../../local/glue/jobs/job-runner';
+import { STEP_FILE_COPY_OPTIONS } from '../../../../local/glue/jobs/step-files';
 
 type ColumnChunk = {
   column: string;
