@@ -120,6 +120,7 @@ class ValidateManifestTest(unittest.TestCase):
         cases = {
             "bad step name": minimal(steps=[{"name": "Bad-Name", "sql": "a.sql"}]),
             "reserved step": minimal(steps=[{"name": "source", "sql": "a.sql"}]),
+            "reserved step source_files": minimal(steps=[{"name": "source_files", "sql": "a.sql"}]),
             "escaping sql path": minimal(steps=[{"name": "a", "sql": "../x.sql"}]),
             "unknown step": minimal(outputs=[dict(bad_output, step="zzz")]),
             "partition key not last": minimal(outputs=[dict(bad_output, partitionKeys=["id"])]),

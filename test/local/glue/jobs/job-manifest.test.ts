@@ -71,6 +71,7 @@ describe('loadManifest', () => {
   it.each([
     ['a step name that is not an identifier', 'steps:\n  - { name: "s1; DROP", sql: steps/s1.sql }', /steps\.0\.name/],
     ['a reserved step name', 'steps:\n  - { name: source, sql: steps/s1.sql }', /reserved/],
+    ['the reserved step name source_files', 'steps:\n  - { name: source_files, sql: steps/s1.sql }', /reserved/],
     ['a step file outside the job folder', 'steps:\n  - { name: s1, sql: ../../etc/passwd }', /leaves the job folder/],
     ['a missing step file', 'steps:\n  - { name: s1, sql: steps/nope.sql }', /cannot read steps\/nope\.sql/],
     [
