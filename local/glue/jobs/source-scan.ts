@@ -13,7 +13,7 @@ import type * as Glue from '@aws-sdk/client-glue';
 import { sqlString } from '../../../functions/shared/sql-literal';
 import { type DuckDb, escapeGlob, sqlIdentifier } from '../../duckdb';
 import type { Workspace } from '../../workspace';
-import { listTableFiles, type TableFile, tableFormat } from '../table-scan';
+import { duckEncoding, FILE_COLUMN, listTableFiles, reader, type TableFile, tableFormat } from '../table-scan';
 
 type FileFormat = 'csv' | 'json' | 'parquet';
 
@@ -38,7 +38,6 @@ interface SniffedFile extends TableFile {
   firstLine?: string;
 }
 
-const FILE_COLUMN = '__lakepipe_file';
 const SNIFF_BYTES = 64 * 1024;
 
 function startsWith(head: Buffer, text: string): boolean {
@@ -114,23 +113,14 @@ function csvReader(table: Glue.Table, files: SniffedFile[], parallel: boolean): 
   return `read_csv(${listLiteral(files)}, ${options.join(', ')})`;
 }
 
-function duckEncoding(serdeEncoding: string | undefined): string {
-  const e = (serdeEncoding ?? 'UTF-8').toUpperCase().replace(/_/g, '-');
-  if (e === 'UTF-8' || e === 'UTF8') return 'utf-8';
-  if (['ISO-8859-1', 'LATIN1', 'LATIN-1', 'WINDOWS-1252', 'CP1252'].includes(e)) return 'latin-1';
-  if (e.startsWith('UTF-16')) return 'utf-16';
-  throw new Error(`unsupported serialization.encoding ${serdeEncoding}`);
-}
-
-function reader(format: FileFormat, table: Glue.Table, files: SniffedFile[], parallel: boolean): string {
-  switch (format) {
-    case 'csv':
-      return csvReader(table, files, parallel);
-    case 'json':
-      return `read_json(${listLiteral(files)}, format='auto', union_by_name=true, filename=${sqlString(FILE_COLUMN)})`;
-    case 'parquet':
-      return `read_parquet(${listLiteral(files)}, union_by_name=true, filename=${sqlString(FILE_COLUMN)})`;
-  }
+function sourceReader(format: FileFormat, table: Glue.Table, files: SniffedFile[], parallel: boolean): string {
+  if (format === 'csv') return csvReader(table, files, parallel);
+  return reader(
+    format,
+    table,
+    files.map((f) => f.path),
+    { columns: [], sameHeader: false, parallel },
+  );
 }
 
 /** The output columns of the source in order: catalog columns, partition keys, `source_file`; all text. */
@@ -145,7 +135,7 @@ function sourceColumns(table: Glue.Table): { columns: string[]; partitionKeys: s
 async function groupSelect(db: DuckDb, table: Glue.Table, files: SniffedFile[], parallel: boolean): Promise<string> {
   const first = files[0];
   if (!first) throw new Error('a source group needs a file');
-  const from = reader(first.format, table, files, parallel);
+  const from = sourceReader(first.format, table, files, parallel);
   const described = await db.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`);
   const present = new Map<string, string>();
   for (const { column_name: name } of described) {

@@ -30,45 +30,47 @@ async function loadedIds(files: string[]): Promise<{ outcomes: unknown[]; rows: 
   return { outcomes, rows };
 }
 
-it('reads a CSV that lands after a JSON-lines file', async () => {
-  // Prepare
+/** Writes the first file with `write`, then a CSV; runs each through the twin in turn. */
+async function firstThenCsv(
+  name: string,
+  write: (file: string) => Promise<void>,
+): Promise<{ outcomes: unknown[]; rows: unknown[] }> {
   const dir = await tempDir();
-  const json = path.join(dir, 'first.jsonl');
-  await writeFile(json, `${JSON.stringify(JSON_ROW)}\n`);
+  const first = path.join(dir, name);
+  await write(first);
   const csv = path.join(dir, 'second.csv');
   await writeFile(csv, `${CSV}\n`);
+  return loadedIds([first, csv]);
+}
 
-  // Act
-  const { outcomes, rows } = await loadedIds([json, csv]);
+const BOTH_LOADED = [
+  { transaction_id: 'C1', product_category: 'home, garden' },
+  { transaction_id: 'J1', product_category: 'toys' },
+];
+
+it('reads a CSV that lands after a JSON-lines file', async () => {
+  // Prepare, Act
+  const { outcomes, rows } = await firstThenCsv('first.jsonl', (file) =>
+    writeFile(file, `${JSON.stringify(JSON_ROW)}\n`),
+  );
 
   // Assess
   expect(outcomes).toEqual([{ status: 'SUCCEEDED' }, { status: 'SUCCEEDED' }]);
-  expect(rows).toEqual([
-    { transaction_id: 'C1', product_category: 'home, garden' },
-    { transaction_id: 'J1', product_category: 'toys' },
-  ]);
+  expect(rows).toEqual(BOTH_LOADED);
 });
 
 it('reads a CSV that lands after a Parquet file', async () => {
-  // Prepare
-  const dir = await tempDir();
-  const parquet = path.join(dir, 'first.parquet');
-  await withDuckDb(async (db) => {
-    const select = Object.entries(JSON_ROW)
-      .map(([name, value]) => `${typeof value === 'number' ? value : sqlString(value)} AS ${name}`)
-      .join(', ');
-    await db.run(`COPY (SELECT ${select}) TO ${sqlString(parquet)} (FORMAT parquet)`);
-  });
-  const csv = path.join(dir, 'second.csv');
-  await writeFile(csv, `${CSV}\n`);
-
-  // Act
-  const { outcomes, rows } = await loadedIds([parquet, csv]);
+  // Prepare, Act
+  const { outcomes, rows } = await firstThenCsv('first.parquet', (file) =>
+    withDuckDb(async (db) => {
+      const select = Object.entries(JSON_ROW)
+        .map(([name, value]) => `${typeof value === 'number' ? value : sqlString(value)} AS ${name}`)
+        .join(', ');
+      await db.run(`COPY (SELECT ${select}) TO ${sqlString(file)} (FORMAT parquet)`);
+    }),
+  );
 
   // Assess
   expect(outcomes).toEqual([{ status: 'SUCCEEDED' }, { status: 'SUCCEEDED' }]);
-  expect(rows).toEqual([
-    { transaction_id: 'C1', product_category: 'home, garden' },
-    { transaction_id: 'J1', product_category: 'toys' },
-  ]);
+  expect(rows).toEqual(BOTH_LOADED);
 });
