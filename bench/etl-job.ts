@@ -7,9 +7,9 @@ import { link, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { generateTransactionsFile, TRANSACTION_COLUMNS } from '../local/generate/transactions';
 import { LocalGlueCatalog } from '../local/glue/catalog/catalog';
-import { JobBookmarks } from '../local/glue/job-bookmarks';
-import { loadManifest } from '../local/glue/job-manifest';
-import { executeJobRun } from '../local/glue/job-runner';
+import { JobBookmarks } from '../local/glue/jobs/job-bookmarks';
+import { loadManifest } from '../local/glue/jobs/job-manifest';
+import { executeJobRun } from '../local/glue/jobs/job-runner';
 import { Workspace } from '../local/workspace';
 import { calibrationSeconds } from './calibrate';
 

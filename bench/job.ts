@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { sqlString } from '../functions/shared/sql-literal';
 import { withDuckDb } from '../local/duckdb';
 import { LocalGlueCatalog } from '../local/glue/catalog/catalog';
-import { LocalGlueJobs } from '../local/glue/jobs';
+import type { JobRunStats } from '../local/glue/jobs/job-runner';
+import { LocalGlueJobs } from '../local/glue/jobs/jobs';
 import { Workspace } from '../local/workspace';
 import { calibrationSeconds } from './calibrate';
 
@@ -70,15 +71,8 @@ async function generate(dir: string): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-async function main(): Promise<void> {
-  const home = path.resolve(values.home);
-  const rawDir = path.join(home, 'buckets', 'bench-raw', 'raw', 'transactions');
-  const generateSeconds = await generate(rawDir);
-  // Fresh catalog, jobs and curated data every time: only the raw files are reused.
-  for (const folder of ['catalog', 'jobs', 'buckets/bench-curated']) {
-    await rm(path.join(home, folder), { recursive: true, force: true });
-  }
-  const workspace = await Workspace.open(home);
+/** A fresh catalog with the raw table as the crawler would make it of the generated CSVs. */
+async function benchCatalog(workspace: Workspace): Promise<LocalGlueCatalog> {
   const catalog = new LocalGlueCatalog(workspace);
   await catalog.ensureDatabase('bench');
   await catalog.createTable({
@@ -106,6 +100,11 @@ async function main(): Promise<void> {
       },
     },
   });
+  return catalog;
+}
+
+/** The job as the twin registers it, with the runner tuning the flags ask for. */
+function benchJobs(workspace: Workspace, catalog: LocalGlueCatalog): LocalGlueJobs {
   const jobs = new LocalGlueJobs({
     workspace,
     catalog,
@@ -124,23 +123,32 @@ async function main(): Promise<void> {
       '--source_table': 'transactions',
     },
   });
-  let csvBytes = 0;
-  for (let f = 0; f < fileCount; f++) {
-    csvBytes += (await stat(path.join(rawDir, `transactions-${String(f).padStart(3, '0')}.csv`))).size;
-  }
+  return jobs;
+}
 
-  const calibration = await calibrationSeconds();
+async function csvBytesIn(rawDir: string): Promise<number> {
+  let bytes = 0;
+  for (let f = 0; f < fileCount; f++) {
+    bytes += (await stat(path.join(rawDir, `transactions-${String(f).padStart(3, '0')}.csv`))).size;
+  }
+  return bytes;
+}
+
+/** One timed run; exits with 1 when it does not succeed. */
+async function timedRun(jobs: LocalGlueJobs): Promise<{ seconds: number; stats: JobRunStats }> {
   const t0 = performance.now();
   const { JobRunId } = await jobs.startJobRun({ JobName: 'bench', Arguments: { '--run_id': 'bench-run-1' } });
   const run = await jobs.whenDone(JobRunId ?? '');
   const seconds = (performance.now() - t0) / 1000;
   const stats = await jobs.getRunStats('bench', JobRunId ?? '');
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-
   if (run.JobRunState !== 'SUCCEEDED' || !stats) {
     console.error(`job run ${run.JobRunState}: ${run.ErrorMessage}`);
     process.exit(1);
   }
+  return { seconds, stats };
+}
+
+function report(stats: JobRunStats, seconds: number, csvBytes: number, generateSeconds: number, calibration: number) {
   const result = {
     manifest: values.manifest,
     steps: values.steps,
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
     generateSeconds: Number(generateSeconds.toFixed(1)),
     wallSeconds: Number(seconds.toFixed(2)),
     rowsPerSecond: Math.round(stats.rowsRead / seconds),
-    peakRssMb: Math.round(peakRssMb),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     outputs: stats.outputs,
     stepMillis: stats.stepMillis,
     calibrationSeconds: calibration,
@@ -163,6 +171,22 @@ async function main(): Promise<void> {
       `peak RSS ${result.peakRssMb} MB; machine calibration ${calibration} s`,
   );
   console.log(JSON.stringify(result));
+}
+
+async function main(): Promise<void> {
+  const home = path.resolve(values.home);
+  const rawDir = path.join(home, 'buckets', 'bench-raw', 'raw', 'transactions');
+  const generateSeconds = await generate(rawDir);
+  // Fresh catalog, jobs and curated data every time: only the raw files are reused.
+  for (const folder of ['catalog', 'jobs', 'buckets/bench-curated']) {
+    await rm(path.join(home, folder), { recursive: true, force: true });
+  }
+  const workspace = await Workspace.open(home);
+  const jobs = benchJobs(workspace, await benchCatalog(workspace));
+  const csvBytes = await csvBytesIn(rawDir);
+  const calibration = await calibrationSeconds();
+  const { seconds, stats } = await timedRun(jobs);
+  report(stats, seconds, csvBytes, generateSeconds, calibration);
 }
 
 main().catch((error) => {

@@ -1,11 +1,11 @@
 -- This run wrote enriched rows. Details: rows the run read (ingest_audit), rows it wrote to
 -- transactions_enriched, rows it rejected as invalid, and duplicates it dropped.
--- A run that read no rows passes with a note: job bookmarks hand each file to one run only, so when
--- several executions overlap (a burst of arrivals, a re-run after success) an earlier run's job may already
--- have read this execution's files. A run that read rows and wrote none (all invalid or all already
--- loaded) fails.
+-- A run that read no rows passes with a note saying why: its files held no data rows (each read file has an
+-- audit row), or it had no files to read, because job bookmarks hand each file to one run only and an
+-- earlier run's job may already have read this execution's files (overlapping executions, a re-run after
+-- success). A run that read rows and wrote none (all invalid or all already loaded) fails.
 WITH audit AS (
-  SELECT coalesce(sum(rows_in), 0) AS rows_in
+  SELECT count(*) AS files, coalesce(sum(rows_in), 0) AS rows_in
   FROM ${database}.ingest_audit
   WHERE run_id = ${run_id}
 ),
@@ -27,7 +27,10 @@ SELECT
   enriched.rows_out,
   rejected.rejected,
   rejected.duplicates,
-  CASE WHEN audit.rows_in = 0 THEN 'no new rows: an earlier run read these files (job bookmark)' END AS note
+  CASE
+    WHEN audit.files = 0 THEN 'no new rows: an earlier run read these files (job bookmark)'
+    WHEN audit.rows_in = 0 THEN 'no rows: the files this run read hold no data rows'
+  END AS note
 FROM audit
 CROSS JOIN enriched
 CROSS JOIN rejected

@@ -1,10 +1,10 @@
 """lakepipe generic job runner for AWS Glue 5.0 (Spark 3.5, Python 3.11).
 
 Runs a job manifest (glue-jobs/<job>/job.yml, see the repo's DESIGN.md): reads the source table from the Glue
-Data Catalog through a job bookmark, exposes it as view `source` (every catalog column plus `source_file`),
-exposes the manifest parameters as the one-row view `job_args`, runs each Spark SQL step in order as a view
-named after the step, and writes the outputs as snappy Parquet with the Glue sink that updates the catalog.
-The DuckDB runner of the local twin (local/glue/jobs.ts) implements the same contract.
+Data Catalog through a job bookmark, exposes it as view `source` (every catalog column as text, plus
+`source_file`) and the files read as view `source_files`, exposes the manifest parameters as the one-row view
+`job_args`, runs each Spark SQL step in order as a view named after the step, and writes the outputs as snappy Parquet with the Glue sink that updates the catalog.
+The DuckDB runner of the local twin (local/glue/jobs/jobs.ts) implements the same contract.
 
 Job arguments: --JOB_NAME, --run_id, --database, --source_table, --curated_location (s3://bucket/prefix/),
 --manifest_s3_uri (s3://.../glue-jobs/<job>/job.yml; the step files are read relative to it), and one
@@ -28,7 +28,7 @@ import sys
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 ARGUMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-RESERVED_VIEWS = ("source", "job_args")
+RESERVED_VIEWS = ("source", "source_files", "job_args")
 PARAMETER_TYPES = ("string", "date", "timestamp", "bigint", "int", "double", "boolean")
 SIMPLE_TYPES = ("string", "bigint", "int", "smallint", "tinyint", "double", "float", "boolean", "date", "timestamp")
 DECIMAL = re.compile(r"^decimal\((\d{1,2}),\s*(\d{1,2})\)$")
@@ -205,7 +205,7 @@ def parse_yaml(text):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Manifest validation: the same rules as the DuckDB runner (local/glue/job-manifest.ts).
+# Manifest validation: the same rules as the DuckDB runner (local/glue/jobs/job-manifest.ts).
 
 
 def is_glue_type(glue_type):
@@ -331,7 +331,7 @@ def validate_manifest(raw):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Pass-through columns: the same rule and placeholder as the DuckDB runner (local/glue/pass-through.ts).
+# Pass-through columns: the same rule and placeholder as the DuckDB runner (local/glue/jobs/pass-through.ts).
 
 PASS_THROUGH = re.compile(r"\$\{pass_through(?::([a-z_][a-z0-9_]*))?\}")
 
@@ -536,12 +536,15 @@ def main(argv):
     source = source.resolveChoice(choice="cast:string").toDF()
     if not source.columns:  # nothing new since the bookmark: an empty frame has no schema at all
         source = spark.table("`%s`.`%s`" % (database, args["source_table"])).limit(0)
-    # Raw columns no step names pass through as strings (the manifest's source.passThrough).
+    # Every column as text, as the DuckDB runner reads it: the steps cast as the manifest says. Raw columns no step
+    # names pass through (the manifest's source.passThrough).
+    source = source.select([F.col("`%s`" % c).cast("string").alias(c) for c in source.columns])
     pass_through = pass_through_columns(manifest, source.columns)
-    for name in pass_through:
-        source = source.withColumn(name, F.col("`%s`" % name).cast("string"))
     source = source.withColumn("source_file", F.input_file_name())
     source.createOrReplaceTempView("source")
+    # One row per file read, for the audit step. Spark knows a file by its rows only, so unlike the DuckDB runner
+    # it lists no file that held no data rows.
+    source.select("source_file").distinct().createOrReplaceTempView("source_files")
     # input_file_name() is empty when Spark cannot tell the file (e.g. some grouped reads): fail before any step.
     if source.filter(F.col("source_file") == "").limit(1).count():
         raise RuntimeError("input_file_name() returned no file name; lineage would be lost")

@@ -4,7 +4,7 @@ import type * as Glue from '@aws-sdk/client-glue';
 import type { GluePort } from '../../functions/shared/ports';
 import type { LocalGlueCatalog } from './catalog/catalog';
 import type { LocalCrawlers } from './crawler/crawlers';
-import type { LocalGlueJobs } from './jobs';
+import type { LocalGlueJobs } from './jobs/jobs';
 
 export class LocalGlue implements GluePort {
   constructor(

@@ -12,7 +12,7 @@ import { createHandler as createStartPipeline } from '../../functions/start-pipe
 import { LocalAthena } from '../athena/local-athena';
 import { LocalGlueCatalog } from '../glue/catalog/catalog';
 import { LocalCrawlers } from '../glue/crawler/crawlers';
-import { LocalGlueJobs } from '../glue/jobs';
+import { LocalGlueJobs } from '../glue/jobs/jobs';
 import { LocalGlue } from '../glue/local-glue';
 import { LocalS3 } from '../s3/local-s3';
 import { bindTasks, type LambdaHandler, type TaskPorts } from '../sfn/bind-tasks';

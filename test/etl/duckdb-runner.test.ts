@@ -1,4 +1,4 @@
-// The customer-analytics job end to end on the twin's DuckDB manifest runner (local/glue/job-runner.ts): a real
+// The customer-analytics job end to end on the twin's DuckDB manifest runner (local/glue/jobs/job-runner.ts): a real
 // workspace, the local Glue catalog with a crawled-like CSV source table, bookmarks across two runs, snappy
 // Parquet outputs registered in the catalog; then the validations over those outputs with the Trino shim.
 // Expected values come from the independent TypeScript model (reference-model.ts).
@@ -9,9 +9,9 @@ import { DuckDb } from '../../local/duckdb';
 import { TRANSACTION_COLUMNS } from '../../local/generate/transactions';
 import { LocalGlueCatalog } from '../../local/glue/catalog/catalog';
 import { buildTableScan } from '../../local/glue/catalog/table-scan';
-import { JobBookmarks } from '../../local/glue/job-bookmarks';
-import { loadManifest } from '../../local/glue/job-manifest';
-import { executeJobRun, type JobRunStats } from '../../local/glue/job-runner';
+import { JobBookmarks } from '../../local/glue/jobs/job-bookmarks';
+import { loadManifest } from '../../local/glue/jobs/job-manifest';
+import { executeJobRun, type JobRunStats } from '../../local/glue/jobs/job-runner';
 import { loadShims, TRINO_COMPAT_SQL } from '../../local/sql/load-shims';
 import { Workspace } from '../../local/workspace';
 import { JOB_DIR, renderValidation } from './job-harness';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { sqlString } from '../../functions/shared/sql-literal';
 import { type DuckDb, sqlIdentifier } from '../../local/duckdb';
-import { loadManifest } from '../../local/glue/job-manifest';
-import { expandPassThrough, passThroughColumns } from '../../local/glue/pass-through';
+import { loadManifest } from '../../local/glue/jobs/job-manifest';
+import { expandPassThrough, passThroughColumns } from '../../local/glue/jobs/pass-through';
 import { loadShims, SPARK_COMPAT_SQL, TRINO_COMPAT_SQL } from '../../local/sql/load-shims';
 
 export const JOB_DIR = path.resolve(__dirname, '../../glue-jobs/customer-analytics');
@@ -70,13 +70,15 @@ export interface RawFile {
   uri: string;
 }
 
-/** `source` as an all-string crawled CSV table (the crawler's view of dirty data), with source_file. */
+/** `source` as an all-string crawled CSV table (the crawler's view of dirty data), with source_file; `source_files`. */
 export async function sourceFromCsv(db: DuckDb, files: RawFile[]): Promise<void> {
   const parts = files.map(
     (f) =>
       `SELECT *, ${sqlString(f.uri)} AS source_file FROM read_csv(${sqlString(f.file)}, header = true, all_varchar = true)`,
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE source AS ${parts.join(' UNION ALL BY NAME ')}`);
+  const uris = files.map((f) => `(${sqlString(f.uri)})`).join(', ');
+  await db.run(`CREATE OR REPLACE TEMP TABLE source_files AS SELECT * FROM (VALUES ${uris}) AS f(source_file)`);
 }
 
 export interface JobArgs {

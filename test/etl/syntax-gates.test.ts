@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
 import { parse } from 'yaml';
-import { expandPassThrough } from '../../local/glue/pass-through';
+import { expandPassThrough } from '../../local/glue/jobs/pass-through';
 import { JOB_DIR, type Manifest, readStepSql, renderValidation, SAMPLE_RUN_ID, VALIDATIONS_DIR } from './job-harness';
 
 // Read at load time so each step is its own test: dt-sql-parser's ANTLR prediction is slow on a cold cache.

@@ -75,6 +75,7 @@ describe('on broken data', () => {
     // Prepare: a run with no new source files, as when an overlapping execution's job took them first
     const late = 'customer-analytics-20240402T000000Z-eeeeeeeeee';
     await db.run('CREATE OR REPLACE TEMP TABLE source AS SELECT * FROM source WHERE false');
+    await db.run('CREATE OR REPLACE TEMP TABLE source_files AS SELECT * FROM source_files WHERE false');
     await runJob(db, { runId: late, asOf: '2024-04-02' });
     // Act
     const result = await runValidation(db, 'rows_written', late);
@@ -86,6 +87,29 @@ describe('on broken data', () => {
       rejected: '0',
       duplicates: '0',
       note: 'no new rows: an earlier run read these files (job bookmark)',
+    });
+  });
+
+  it('rows_written passes, with a note that says so, when the run read only files without data rows', async () => {
+    // Prepare: a run whose one file holds a header and no rows
+    const empty = 'customer-analytics-20240402T000000Z-ffffffffff';
+    await db.run('CREATE OR REPLACE TEMP TABLE source AS SELECT * FROM source WHERE false');
+    await db.run(
+      "CREATE OR REPLACE TEMP TABLE source_files AS SELECT 's3://lakepipe-raw/transactions/header-only.csv' AS source_file",
+    );
+    await runJob(db, { runId: empty, asOf: '2024-04-02' });
+    // Act
+    const result = await runValidation(db, 'rows_written', empty);
+    const audit = await db.queryJson(`SELECT source_file, rows_in FROM lake.ingest_audit WHERE run_id = '${empty}'`);
+    // Assess
+    expect(audit).toEqual([{ source_file: 's3://lakepipe-raw/transactions/header-only.csv', rows_in: '0' }]);
+    expect(result).toEqual({
+      passed: true,
+      rows_in: '0',
+      rows_out: '0',
+      rejected: '0',
+      duplicates: '0',
+      note: 'no rows: the files this run read hold no data rows',
     });
   });
 

@@ -1,8 +1,7 @@
 -- Every parsed row whose transaction id more than one valid row of this run carries, ranked: the only rows that
 -- need a rank other than 1 (a few, against millions that stream through 04-checked.sql with rank 1). Stored once
--- here, because 04-checked.sql is computed by each of its two readers; ranking them there read all of `parsed`
--- once more per reader (10M rows, in four paired job runs: rejected 1.2-1.5 s -> 0.6-0.8 s, enriched a little
--- faster, this step 0.2-0.6 s slower).
+-- here, because 04-checked.sql is computed by each of its two readers and ranking there would read all of
+-- `parsed` once more per reader.
 -- Valid rows rank among the valid rows of their id (by source_file, date, amount, then customer, store, channel
 -- and category as text); an invalid row's rank is never looked at.
 SELECT

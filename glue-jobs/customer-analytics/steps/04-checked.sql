@@ -2,7 +2,7 @@
 -- is already in transactions_enriched (loaded_ids) or when another valid row of this run with that id sorts
 -- first (by source_file, date, amount, then customer, store, channel and category as text); NULL when it is loaded.
 --
--- Cheap to compute from the stored `parsed`, costly to store (10M rows, 14 columns: ~2.5 s to write), so the
+-- Cheap to compute from the stored `parsed`, costly to store (every row, 14 columns), so the
 -- manifest marks it `materialize: false` and its two readers each compute it. Rows split on their id: the rows of
 -- repeated ids come ranked from repeated_rows (stored, a few), every other row streams through with rank 1.
 WITH ranked AS (

@@ -142,7 +142,7 @@ export async function listTableFiles(
   return files;
 }
 
-const FILE_COLUMN = '__lakepipe_file';
+export const FILE_COLUMN = '__lakepipe_file';
 
 /** Whether every file starts with the same first line (BOM and CR aside); gzip files are inflated as far as needed. */
 async function shareFirstLine(files: string[]): Promise<boolean> {
@@ -224,7 +224,7 @@ function csvReader(table: Glue.Table, files: string[], { columns, sameHeader, pa
   return `read_csv(${listLiteral(files)}, ${options.join(', ')})`;
 }
 
-function duckEncoding(serdeEncoding: string | undefined): string {
+export function duckEncoding(serdeEncoding: string | undefined): string {
   const e = (serdeEncoding ?? 'UTF-8').toUpperCase().replace(/_/g, '-');
   if (e === 'UTF-8' || e === 'UTF8') return 'utf-8';
   if (e === 'ISO-8859-1' || e === 'LATIN1' || e === 'LATIN-1' || e === 'WINDOWS-1252' || e === 'CP1252') {
@@ -234,7 +234,7 @@ function duckEncoding(serdeEncoding: string | undefined): string {
   throw new TableScanError(`unsupported serialization.encoding ${serdeEncoding}`);
 }
 
-function reader(format: TableFormat, table: Glue.Table, files: string[], options: ReaderOptions): string {
+export function reader(format: TableFormat, table: Glue.Table, files: string[], options: ReaderOptions): string {
   switch (format) {
     case 'csv':
       return csvReader(table, files, options);

@@ -120,6 +120,7 @@ class ValidateManifestTest(unittest.TestCase):
         cases = {
             "bad step name": minimal(steps=[{"name": "Bad-Name", "sql": "a.sql"}]),
             "reserved step": minimal(steps=[{"name": "source", "sql": "a.sql"}]),
+            "reserved step source_files": minimal(steps=[{"name": "source_files", "sql": "a.sql"}]),
             "escaping sql path": minimal(steps=[{"name": "a", "sql": "../x.sql"}]),
             "unknown step": minimal(outputs=[dict(bad_output, step="zzz")]),
             "partition key not last": minimal(outputs=[dict(bad_output, partitionKeys=["id"])]),
@@ -222,7 +223,7 @@ class PassThroughTest(unittest.TestCase):
         # Act
         expanded = r.expand_pass_through(sql, ["loyalty_tier", "order"])
         empty = r.expand_pass_through(sql, [])
-        # Assess: the same text the DuckDB runner produces, but for Spark's quoting (local/glue/pass-through.ts).
+        # Assess: the same text the DuckDB runner produces, but for Spark's quoting (local/glue/jobs/pass-through.ts).
         self.assertEqual(
             expanded,
             "SELECT a, s.`loyalty_tier`, s.`order`,  s.source_file FROM source s "

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalAthena } from '../../../local/athena/local-athena';
-import { jobWorld } from '../../local-services/jobs/job-world';
+import { jobWorld } from '../glue/jobs/job-world';
 
 const RESULTS = 's3://lake-athena/results/';
 

@@ -1,8 +1,8 @@
 // Job bookmarks: which source files earlier successful runs have read. Like Glue's S3 bookmarks, a file counts as
 // read only with the size and modification time it had; a file rewritten in place is read again.
 import path from 'node:path';
-import type { Workspace } from '../workspace';
-import { readJsonIfExists, writeJsonAtomic } from '../workspace';
+import type { Workspace } from '../../workspace';
+import { readJsonIfExists, writeJsonAtomic } from '../../workspace';
 
 export interface SourceFile {
   /** s3://bucket/key */

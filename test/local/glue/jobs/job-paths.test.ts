@@ -2,8 +2,8 @@
 import fs, { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listDataFiles } from '../../../local/glue/job-paths';
-import { Workspace } from '../../../local/workspace';
+import { listDataFiles } from '../../../../local/glue/jobs/job-paths';
+import { Workspace } from '../../../../local/workspace';
 
 afterEach(() => jest.restoreAllMocks());
 

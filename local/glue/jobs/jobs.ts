@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
-import { AwsServiceError } from '../../functions/shared/errors';
-import { pageOf } from '../paging';
-import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
+import { AwsServiceError, errorMessage } from '../../../functions/shared/errors';
+import { pageOf } from '../../paging';
+import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
 import { JobBookmarks } from './job-bookmarks';
 import { loadManifest } from './job-manifest';
 import type { JobCatalog } from './job-output';
-import { executeJobRun, type JobRunRequest, type JobRunStats, messageOf } from './job-runner';
+import { executeJobRun, type JobRunRequest, type JobRunStats } from './job-runner';
 
 export interface LocalJobDefinition {
   Name: string;
@@ -189,7 +189,7 @@ export class LocalGlueJobs {
     } catch (error) {
       const timedOut = controller.signal.aborted;
       jobRun = this.finished(jobRun, timedOut ? 'TIMEOUT' : 'FAILED', t0);
-      jobRun.ErrorMessage = timedOut ? `Job run timed out after ${timeoutMinutes} minute(s).` : messageOf(error);
+      jobRun.ErrorMessage = timedOut ? `Job run timed out after ${timeoutMinutes} minute(s).` : errorMessage(error);
       await this.writeRun({ jobRun });
     } finally {
       clearTimeout(timer);

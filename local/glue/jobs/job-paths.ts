@@ -2,8 +2,8 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToS3Uri } from '../s3/s3-paths';
-import { readdirIfExists, type Workspace } from '../workspace';
+import { pathToS3Uri } from '../../s3/s3-paths';
+import { readdirIfExists, type Workspace } from '../../workspace';
 import type { SourceFile } from './job-bookmarks';
 
 /** Hadoop and Spark skip files and folders whose name starts with `_` or `.` (markers, temp files). */

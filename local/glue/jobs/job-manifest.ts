@@ -130,7 +130,7 @@ export interface JobManifest {
 }
 
 /** Names that the runner defines itself and a step must not reuse. */
-const RESERVED_VIEWS = new Set(['source', 'job_args']);
+const RESERVED_VIEWS = new Set(['source', 'source_files', 'job_args']);
 
 function checkConsistency(m: z.infer<typeof manifestSchema>): string[] {
   const problems: string[] = [];

@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadManifest } from '../../../local/glue/job-manifest';
+import { loadManifest } from '../../../../local/glue/jobs/job-manifest';
 
 const GOOD_OUTPUT = `
 outputs:
@@ -30,7 +30,7 @@ async function manifestIn(yaml: string, steps: Record<string, string> = { 'steps
 describe('loadManifest', () => {
   it('loads the customer-analytics manifest with its steps in order and snappy outputs', async () => {
     // Act
-    const m = await loadManifest(path.resolve(__dirname, '../../../glue-jobs/customer-analytics/job.yml'));
+    const m = await loadManifest(path.resolve(__dirname, '../../../../glue-jobs/customer-analytics/job.yml'));
 
     // Assess
     expect(m.name).toBe('customer-analytics');
@@ -71,6 +71,7 @@ describe('loadManifest', () => {
   it.each([
     ['a step name that is not an identifier', 'steps:\n  - { name: "s1; DROP", sql: steps/s1.sql }', /steps\.0\.name/],
     ['a reserved step name', 'steps:\n  - { name: source, sql: steps/s1.sql }', /reserved/],
+    ['the reserved step name source_files', 'steps:\n  - { name: source_files, sql: steps/s1.sql }', /reserved/],
     ['a step file outside the job folder', 'steps:\n  - { name: s1, sql: ../../etc/passwd }', /leaves the job folder/],
     ['a missing step file', 'steps:\n  - { name: s1, sql: steps/nope.sql }', /cannot read steps\/nope\.sql/],
     [

@@ -3,9 +3,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sqlString } from '../../../functions/shared/sql-literal';
-import { withDuckDb } from '../../../local/duckdb';
-import { STEP_FILE_COPY_OPTIONS } from '../../../local/glue/job-runner';
+import { sqlString } from '../../../../functions/shared/sql-literal';
+import { withDuckDb } from '../../../../local/duckdb';
+import { STEP_FILE_COPY_OPTIONS } from '../../../../local/glue/jobs/step-files';
 
 type ColumnChunk = {
   column: string;

@@ -3,9 +3,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sqlString } from '../../../functions/shared/sql-literal';
-import { DuckDb } from '../../../local/duckdb';
-import { type ProfileNode, SourceRowCounter, sourceScansOf } from '../../../local/glue/source-rows';
+import { sqlString } from '../../../../functions/shared/sql-literal';
+import { DuckDb } from '../../../../local/duckdb';
+import { type ProfileNode, SourceRowCounter, sourceScansOf } from '../../../../local/glue/jobs/source-rows';
 
 const ROWS = 50_000;
 

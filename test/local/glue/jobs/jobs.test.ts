@@ -2,137 +2,160 @@
 // stage-then-commit on failure, MaxConcurrentRuns, JobRun shapes.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { withDuckDb } from '../../../local/duckdb';
+import { withDuckDb } from '../../../../local/duckdb';
 import { CURATED, jobWorld, readOutput, runJob as run } from './job-world';
 
 const NOW = new Date('2026-11-24T10:00:00.000Z');
 
 describe('LocalGlueJobs: bookmarked append job with partitions', () => {
-  it('loads all files on the first run, then only new files, dropping ids an earlier run loaded', async () => {
-    // Prepare
-    const world = await jobWorld({ clock: () => NOW });
-    world.register('orders', 'orders');
-    await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20', '3,alice,5.25,2024-02-01']);
-    await world.putRaw('b.csv', ['4,carol,7.00,2024-02-03']);
+  describe('two runs: a.csv and b.csv, then c.csv with an id the first run loaded', () => {
+    let world: Awaited<ReturnType<typeof jobWorld>>;
+    let first: Awaited<ReturnType<typeof run>>;
+    let second: Awaited<ReturnType<typeof run>>;
+    let tableDir: string;
+    beforeAll(async () => {
+      // Prepare
+      world = await jobWorld({ clock: () => NOW });
+      world.register('orders', 'orders');
+      await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15', '2,bob,20.00,2024-01-20', '3,alice,5.25,2024-02-01']);
+      await world.putRaw('b.csv', ['4,carol,7.00,2024-02-03']);
+      tableDir = world.workspace.dir('buckets', 'lake-curated', 'orders_clean');
 
-    // Act
-    const first = await run(world, 'orders', { '--run_id': 'r1' });
-    await world.putRaw('c.csv', ['2,bob,20.00,2024-01-20', '5,dave,1.00,2024-03-09']);
-    const second = await run(world, 'orders', { '--run_id': 'r2', '--as_of': '2025-12-31' });
-
-    // Assess: run records
-    expect(first.done).toMatchObject({
-      Id: first.id,
-      JobName: 'orders',
-      JobRunState: 'SUCCEEDED',
-      Arguments: { '--run_id': 'r1', '--database': 'lake', '--source_table': 'orders', '--curated_location': CURATED },
+      // Act
+      first = await run(world, 'orders', { '--run_id': 'r1' });
+      await world.putRaw('c.csv', ['2,bob,20.00,2024-01-20', '5,dave,1.00,2024-03-09']);
+      second = await run(world, 'orders', { '--run_id': 'r2', '--as_of': '2025-12-31' });
     });
-    expect(first.done.StartedOn).toEqual(NOW);
-    expect(first.done.CompletedOn).toBeInstanceOf(Date);
-    expect(typeof first.done.ExecutionTime).toBe('number');
-    expect(first.done.ErrorMessage).toBeUndefined();
-    expect(first.stats).toMatchObject({ sourceFiles: 2, rowsRead: 4 });
-    expect(first.stats?.outputs).toEqual([
-      { table: 'orders_clean', mode: 'append', rowsWritten: 4, files: 2, partitions: 2 },
-    ]);
-    expect(second.done.JobRunState).toBe('SUCCEEDED');
-    expect(second.stats).toMatchObject({ sourceFiles: 1, rowsRead: 2 });
-    expect(second.stats?.outputs[0]?.rowsWritten).toBe(1);
 
-    // Assess: data, partitions, Parquet compression
-    const tableDir = world.workspace.dir('buckets', 'lake-curated', 'orders_clean');
-    const rows = await readOutput(
-      tableDir,
-      'order_id, customer, amount::VARCHAR AS amount, as_of, run_id, source_file, year, month',
-    );
-    expect(rows).toEqual([
-      {
-        order_id: '1',
-        customer: 'alice',
-        amount: '10.50',
-        as_of: '2026-11-24',
-        run_id: 'r1',
-        source_file: 's3://lake-raw/raw/orders/a.csv',
-        year: '2024',
-        month: '1',
-      },
-      {
-        order_id: '2',
-        customer: 'bob',
-        amount: '20.00',
-        as_of: '2026-11-24',
-        run_id: 'r1',
-        source_file: 's3://lake-raw/raw/orders/a.csv',
-        year: '2024',
-        month: '1',
-      },
-      {
-        order_id: '3',
-        customer: 'alice',
-        amount: '5.25',
-        as_of: '2026-11-24',
-        run_id: 'r1',
-        source_file: 's3://lake-raw/raw/orders/a.csv',
-        year: '2024',
-        month: '2',
-      },
-      {
-        order_id: '4',
-        customer: 'carol',
-        amount: '7.00',
-        as_of: '2026-11-24',
-        run_id: 'r1',
-        source_file: 's3://lake-raw/raw/orders/b.csv',
-        year: '2024',
-        month: '2',
-      },
-      {
-        order_id: '5',
-        customer: 'dave',
-        amount: '1.00',
-        as_of: '2025-12-31',
-        run_id: 'r2',
-        source_file: 's3://lake-raw/raw/orders/c.csv',
-        year: '2024',
-        month: '3',
-      },
-    ]);
-    const files = await world.filesUnder('buckets', 'lake-curated', 'orders_clean');
-    expect(files).toEqual([
-      `year=2024/month=1/part-${first.id}-0.parquet`,
-      `year=2024/month=2/part-${first.id}-0.parquet`,
-      `year=2024/month=3/part-${second.id}-0.parquet`,
-    ]);
-    const codecs = await withDuckDb((db) =>
-      db.queryJson(`SELECT DISTINCT compression FROM parquet_metadata('${tableDir}/**/*.parquet')`),
-    );
-    expect(codecs).toEqual([{ compression: 'SNAPPY' }]);
+    it('records the run as Glue does: state, arguments, times', () => {
+      expect(first.done).toMatchObject({
+        Id: first.id,
+        JobName: 'orders',
+        JobRunState: 'SUCCEEDED',
+        Arguments: {
+          '--run_id': 'r1',
+          '--database': 'lake',
+          '--source_table': 'orders',
+          '--curated_location': CURATED,
+        },
+      });
+      expect(first.done.StartedOn).toEqual(NOW);
+      expect(first.done.CompletedOn).toBeInstanceOf(Date);
+      expect(typeof first.done.ExecutionTime).toBe('number');
+      expect(first.done.ErrorMessage).toBeUndefined();
+      expect(second.done.JobRunState).toBe('SUCCEEDED');
+    });
 
-    const { Partitions } = await world.catalog.getPartitions({ DatabaseName: 'lake', TableName: 'orders_clean' });
-    expect((Partitions ?? []).map((p) => [p.Values, p.StorageDescriptor?.Location]).sort()).toEqual([
-      [['2024', '1'], `${CURATED}orders_clean/year=2024/month=1/`],
-      [['2024', '2'], `${CURATED}orders_clean/year=2024/month=2/`],
-      [['2024', '3'], `${CURATED}orders_clean/year=2024/month=3/`],
-    ]);
-    const { Table } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_clean' });
-    expect(Table?.PartitionKeys).toEqual([
-      { Name: 'year', Type: 'int' },
-      { Name: 'month', Type: 'int' },
-    ]);
-    expect(Table?.StorageDescriptor?.Columns?.map((c) => `${c.Name}:${c.Type}`)).toEqual([
-      'order_id:bigint',
-      'customer:string',
-      'amount:decimal(10,2)',
-      'order_date:date',
-      'as_of:date',
-      'run_id:string',
-      'source_file:string',
-    ]);
-    expect(Table?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
-      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-    );
-    // Nothing of the runs' staging is left behind.
-    expect(await world.filesUnder('jobs', 'orders', 'staging')).toEqual([]);
+    it('reads all files on the first run, then only the new file', () => {
+      expect(first.stats).toMatchObject({ sourceFiles: 2, rowsRead: 4 });
+      expect(first.stats?.outputs).toEqual([
+        { table: 'orders_clean', mode: 'append', rowsWritten: 4, files: 2, partitions: 2 },
+      ]);
+      expect(second.stats).toMatchObject({ sourceFiles: 1, rowsRead: 2 });
+      expect(second.stats?.outputs[0]?.rowsWritten).toBe(1);
+    });
+
+    it("drops the id an earlier run loaded, and writes each row with its run's arguments and lineage", async () => {
+      const rows = await readOutput(
+        tableDir,
+        'order_id, customer, amount::VARCHAR AS amount, as_of, run_id, source_file, year, month',
+      );
+      expect(rows).toEqual([
+        {
+          order_id: '1',
+          customer: 'alice',
+          amount: '10.50',
+          as_of: '2026-11-24',
+          run_id: 'r1',
+          source_file: 's3://lake-raw/raw/orders/a.csv',
+          year: '2024',
+          month: '1',
+        },
+        {
+          order_id: '2',
+          customer: 'bob',
+          amount: '20.00',
+          as_of: '2026-11-24',
+          run_id: 'r1',
+          source_file: 's3://lake-raw/raw/orders/a.csv',
+          year: '2024',
+          month: '1',
+        },
+        {
+          order_id: '3',
+          customer: 'alice',
+          amount: '5.25',
+          as_of: '2026-11-24',
+          run_id: 'r1',
+          source_file: 's3://lake-raw/raw/orders/a.csv',
+          year: '2024',
+          month: '2',
+        },
+        {
+          order_id: '4',
+          customer: 'carol',
+          amount: '7.00',
+          as_of: '2026-11-24',
+          run_id: 'r1',
+          source_file: 's3://lake-raw/raw/orders/b.csv',
+          year: '2024',
+          month: '2',
+        },
+        {
+          order_id: '5',
+          customer: 'dave',
+          amount: '1.00',
+          as_of: '2025-12-31',
+          run_id: 'r2',
+          source_file: 's3://lake-raw/raw/orders/c.csv',
+          year: '2024',
+          month: '3',
+        },
+      ]);
+    });
+
+    it('writes one Parquet file per partition per run, snappy-compressed', async () => {
+      const files = await world.filesUnder('buckets', 'lake-curated', 'orders_clean');
+      expect(files).toEqual([
+        `year=2024/month=1/part-${first.id}-0.parquet`,
+        `year=2024/month=2/part-${first.id}-0.parquet`,
+        `year=2024/month=3/part-${second.id}-0.parquet`,
+      ]);
+      const codecs = await withDuckDb((db) =>
+        db.queryJson(`SELECT DISTINCT compression FROM parquet_metadata('${tableDir}/**/*.parquet')`),
+      );
+      expect(codecs).toEqual([{ compression: 'SNAPPY' }]);
+    });
+
+    it('registers the partitions and the table with its Parquet schema', async () => {
+      const { Partitions } = await world.catalog.getPartitions({ DatabaseName: 'lake', TableName: 'orders_clean' });
+      expect((Partitions ?? []).map((p) => [p.Values, p.StorageDescriptor?.Location]).sort()).toEqual([
+        [['2024', '1'], `${CURATED}orders_clean/year=2024/month=1/`],
+        [['2024', '2'], `${CURATED}orders_clean/year=2024/month=2/`],
+        [['2024', '3'], `${CURATED}orders_clean/year=2024/month=3/`],
+      ]);
+      const { Table } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders_clean' });
+      expect(Table?.PartitionKeys).toEqual([
+        { Name: 'year', Type: 'int' },
+        { Name: 'month', Type: 'int' },
+      ]);
+      expect(Table?.StorageDescriptor?.Columns?.map((c) => `${c.Name}:${c.Type}`)).toEqual([
+        'order_id:bigint',
+        'customer:string',
+        'amount:decimal(10,2)',
+        'order_date:date',
+        'as_of:date',
+        'run_id:string',
+        'source_file:string',
+      ]);
+      expect(Table?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+        'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      );
+    });
+
+    it("leaves nothing of the runs' staging behind", async () => {
+      expect(await world.filesUnder('jobs', 'orders', 'staging')).toEqual([]);
+    });
   });
 
   it('writes no bloom filters into the Parquet files, as Spark does by default', async () => {

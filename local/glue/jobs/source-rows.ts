@@ -1,7 +1,6 @@
 // Rows read from the source, taken from DuckDB's query profiles of the statements that ran the steps, so a run
-// whose steps read the source once need not read it a second time just to count it (0.6 to 0.7 s of a 10M-row
-// run on this 2-core box). A profile is trusted only where it proves the scan read every row; otherwise the
-// runner falls back to a count(*) pass.
+// whose steps read the source once need not read it a second time just to count it. A profile is trusted only
+// where it proves the scan read every row; otherwise the runner falls back to a count(*) pass.
 //
 // What can make a scan stop early or skip rows, and how each is caught:
 // - a LIMIT anywhere above it: only operators known to consume all their input may sit above the scan;
@@ -13,8 +12,8 @@
 // DuckDB's `Total Files Read` counts the files a scan finished, so a scan that stopped early usually does not
 // even match the source's file count; the guards above cover one that finished its files and was still cut.
 import { readFile, rm } from 'node:fs/promises';
-import { sqlString } from '../../functions/shared/sql-literal';
-import type { DuckDb } from '../duckdb';
+import { sqlString } from '../../../functions/shared/sql-literal';
+import type { DuckDb } from '../../duckdb';
 
 /** One node of DuckDB's JSON profile (`PRAGMA enable_profiling = 'json'`), with the fields this module reads. */
 export interface ProfileNode {

@@ -3,9 +3,9 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { withDuckDb } from '../../../local/duckdb';
-import { loadManifest } from '../../../local/glue/job-manifest';
-import { expandPassThrough, passThroughColumns } from '../../../local/glue/pass-through';
+import { withDuckDb } from '../../../../local/duckdb';
+import { loadManifest } from '../../../../local/glue/jobs/job-manifest';
+import { expandPassThrough, passThroughColumns } from '../../../../local/glue/jobs/pass-through';
 import { FIXTURES, jobWorld, RAW_LOCATION, runJob } from './job-world';
 
 describe('pass-through columns', () => {
@@ -89,7 +89,7 @@ describe('pass-through columns', () => {
     );
     expect(rows).toEqual([
       { order_id: '1', coupon: '7', tier: null, coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}a.csv` },
-      { order_id: '2', coupon: null, tier: null, coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}a.csv` },
+      { order_id: '2', coupon: '', tier: null, coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}a.csv` },
       { order_id: '3', coupon: '9', tier: 'gold', coupon_type: 'VARCHAR', source_file: `${RAW_LOCATION}b.csv` },
     ]);
   });

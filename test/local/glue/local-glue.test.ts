@@ -6,10 +6,10 @@ import path from 'node:path';
 import type { GluePort } from '../../../functions/shared/ports';
 import { LocalGlueCatalog } from '../../../local/glue/catalog/catalog';
 import { LocalCrawlers } from '../../../local/glue/crawler/crawlers';
-import { LocalGlueJobs } from '../../../local/glue/jobs';
+import { LocalGlueJobs } from '../../../local/glue/jobs/jobs';
 import { LocalGlue } from '../../../local/glue/local-glue';
 import { Workspace } from '../../../local/workspace';
-import { CURATED, FIXTURES, HEADER } from './job-world';
+import { CURATED, FIXTURES, HEADER } from './jobs/job-world';
 
 async function poll<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   for (let i = 0; i < 200; i++) {

@@ -3,12 +3,12 @@
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { withDuckDb } from '../../../local/duckdb';
-import { LocalGlueCatalog } from '../../../local/glue/catalog/catalog';
-import { LocalGlueJobs, type LocalGlueJobsOptions, type LocalJobDefinition } from '../../../local/glue/jobs';
-import { Workspace } from '../../../local/workspace';
+import { withDuckDb } from '../../../../local/duckdb';
+import { LocalGlueCatalog } from '../../../../local/glue/catalog/catalog';
+import { LocalGlueJobs, type LocalGlueJobsOptions, type LocalJobDefinition } from '../../../../local/glue/jobs/jobs';
+import { Workspace } from '../../../../local/workspace';
 
-export const FIXTURES = path.resolve(__dirname, '../../fixtures/jobs');
+export const FIXTURES = path.resolve(__dirname, '../../../fixtures/jobs');
 export const RAW_LOCATION = 's3://lake-raw/raw/orders/';
 export const CURATED = 's3://lake-curated/';
 
