@@ -2,9 +2,9 @@
 // call the service: `aws-sdk:<service>:<action>` -> ports.<service>.<action>(Parameters); the optimized `.sync`
 // integrations start, then poll to a terminal state; `sns:publish`; Lambda functions -> in-process handlers.
 // Port errors are renamed the way Step Functions names them, so Retry/Catch in the ASL are exercised for real.
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { AthenaPort, GluePort, SnsPort } from '../../functions/shared/ports';
+import { lambdaContext } from '../lambda-context';
 import type { Definition } from './definition';
 import { walkStates } from './definition';
 import { TaskError, UnboundTaskError } from './errors';
@@ -192,26 +192,6 @@ function athenaQuerySync(
       if (pastDeadline(deadline)) throw new TaskError('States.Timeout', 'the task exceeded its TimeoutSeconds');
       await sleep(pollMs, signal);
     }
-  };
-}
-
-function lambdaContext(functionArn: string, timeoutSeconds: number): Context {
-  const match = FUNCTION_ARN.exec(functionArn);
-  const functionName = match?.[3] ?? functionArn;
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: match ? functionArn : `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -14,6 +14,7 @@ import { LocalGlueCatalog } from '../glue/catalog/catalog';
 import { LocalCrawlers } from '../glue/crawler/crawlers';
 import { LocalGlueJobs } from '../glue/jobs/jobs';
 import { LocalGlue } from '../glue/local-glue';
+import { lambdaContext as localLambdaContext } from '../lambda-context';
 import { LocalS3 } from '../s3/local-s3';
 import { bindTasks, type LambdaHandler, type TaskPorts } from '../sfn/bind-tasks';
 import { type Definition, loadDefinition } from '../sfn/definition';
@@ -66,20 +67,7 @@ export interface Twin {
 
 /** One fake Lambda context per in-process invocation, like the Lambda runtime gives. */
 export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn(functionName),
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${process.pid}`,
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return localLambdaContext(functionArn(functionName));
 }
 
 type Services = Pick<Twin, 's3' | 'catalog' | 'crawlers' | 'jobs' | 'athena' | 'sns'> & { glue: LocalGlue };
