@@ -2,8 +2,8 @@
 // atomically, so `describe`, `rerun` and `redrive` work after the process that ran them is gone.
 import { readdir } from 'node:fs/promises';
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { hasErrorCode } from '../../functions/shared/errors';
 import { EXECUTION_NAME as NAME } from '../../functions/shared/execution-name';
+import { wasInterrupted } from '../interrupted-runs';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../workspace';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -125,8 +125,7 @@ export class ExecutionStore {
   async markInterrupted(running: ReadonlySet<string> = new Set(), now = new Date()): Promise<ExecutionRecord[]> {
     const interrupted: ExecutionRecord[] = [];
     for (const record of await this.list()) {
-      if (record.status !== 'RUNNING' || running.has(record.name)) continue;
-      if (record.pid !== process.pid && processIsAlive(record.pid)) continue;
+      if (record.status !== 'RUNNING' || !wasInterrupted(record.pid, running.has(record.name))) continue;
       interrupted.push(
         await this.update(record.name, {
           status: 'ABORTED',
@@ -137,15 +136,6 @@ export class ExecutionStore {
       );
     }
     return interrupted;
-  }
-}
-
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return hasErrorCode(error, 'EPERM');
   }
 }
 

@@ -6,6 +6,7 @@
 import type * as Glue from '@aws-sdk/client-glue';
 import { AwsServiceError, errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { DuckDb } from '../../duckdb';
+import { wasInterrupted } from '../../interrupted-runs';
 import { parseS3Uri } from '../../s3/s3-paths';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
 import { catalogName, type LocalGlueCatalog } from '../catalog/catalog';
@@ -20,6 +21,8 @@ export type { CrawlReport } from './crawl-report';
 
 interface CrawlerRecord {
   crawler: Glue.Crawler;
+  /** The process running its crawl, while one runs. */
+  pid?: number;
   metrics: { runtimesSeconds: number[]; tablesCreated: number; tablesUpdated: number; tablesDeleted: number };
 }
 
@@ -67,8 +70,7 @@ export class LocalCrawlers {
     const stored = await readJsonIfExists<CrawlerRecord>(this.recordFile(name));
     if (!stored) throw new AwsServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
     const crawler = reviveCrawler(stored.crawler);
-    // A crawl cannot survive its process: a stored RUNNING state means the twin stopped mid-crawl.
-    if (crawler.State !== 'READY') {
+    if (crawler.State !== 'READY' && wasInterrupted(stored.pid, this.running.has(name))) {
       crawler.State = 'READY';
       crawler.LastCrawl = {
         ...crawler.LastCrawl,
@@ -164,6 +166,7 @@ export class LocalCrawlers {
     const startTime = this.now();
     // Glue keeps the previous LastCrawl until the new crawl ends; only State changes now.
     record.crawler.State = 'RUNNING';
+    record.pid = process.pid;
     this.stopRequested.delete(name);
     await this.save(record);
     const crawl = this.crawl(record, startTime)

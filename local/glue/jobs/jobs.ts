@@ -6,6 +6,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { AwsServiceError, errorMessage } from '../../../functions/shared/errors';
+import { wasInterrupted } from '../../interrupted-runs';
 import { pageOf } from '../../paging';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
 import { JobBookmarks } from './job-bookmarks';
@@ -38,6 +39,8 @@ export interface LocalGlueJobsOptions {
 
 /** What `<home>/jobs/<job>/runs/<id>.json` holds: the JobRun (dates as ISO text) and the run's counts. */
 interface StoredRun {
+  /** The process running it, while it is in progress. */
+  pid?: number;
   jobRun: Omit<Glue.JobRun, 'StartedOn' | 'CompletedOn' | 'LastModifiedOn'> & {
     StartedOn?: string;
     CompletedOn?: string;
@@ -95,8 +98,7 @@ export class LocalGlueJobs {
     const runsHere = this.active.has(runId);
     const stored = await readJsonIfExists<StoredRun>(this.runFile(jobName, runId));
     if (!stored) return undefined;
-    // A run left non-terminal by a twin that stopped mid-run will never finish: report it as failed.
-    if (!TERMINAL.has(stored.jobRun.JobRunState ?? '') && !runsHere) {
+    if (!TERMINAL.has(stored.jobRun.JobRunState ?? '') && wasInterrupted(stored.pid, runsHere)) {
       stored.jobRun = {
         ...stored.jobRun,
         JobRunState: 'FAILED',
@@ -124,6 +126,7 @@ export class LocalGlueJobs {
     const now = this.clock();
     const timeout = input.Timeout ?? def.Timeout ?? 2880;
     const stored: StoredRun = {
+      pid: process.pid,
       jobRun: {
         Id: id,
         Attempt: 0,
