@@ -71,6 +71,17 @@ function usageLine(error: CommanderError, command: Command | undefined): string 
   return `${message} (see: ${path} --help)`;
 }
 
+/**
+ * --verbose: the Lambdas' logs at every level, on stderr like progress, so stdout stays the command's output
+ * (`--json` included). Powertools writes INFO and DEBUG through console.info/debug (stdout); in its dev mode it uses
+ * the global console, which is pointed at stderr here.
+ */
+function showLambdaLogsOnStderr(): void {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  process.env.POWERTOOLS_DEV = 'true';
+  for (const method of ['log', 'info', 'debug'] as const) console[method] = console.error;
+}
+
 export async function main(argv: string[]): Promise<ExitCode> {
   let io: CliIo = processIo(false);
   let code: ExitCode = EXIT.ok;
@@ -80,7 +91,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       async (...args) => {
         const globals = lakepipe.opts<GlobalOptions>();
         // Before a command loads any handler: the Lambdas' Logger reads its level once, like at a cold start.
-        if (globals.verbose) process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+        if (globals.verbose) showLambdaLogsOnStderr();
         io = processIo(Boolean(globals.json));
         code = await work({ io, home: globals.home }, ...args);
       },

@@ -28,7 +28,7 @@ async function lakepipe(...args: string[]): Promise<{ code: number | null; stdou
 }
 
 describe('lakepipe --verbose', () => {
-  it("shows the Lambdas' INFO logs, which are hidden without it", async () => {
+  it("shows the Lambdas' INFO logs on stderr, which are hidden without it, and leaves stdout as it was", async () => {
     const home = await tempDir('lakepipe-cli-verbose-');
     const event = path.join(REPO_ROOT, 'events/s3-sqs/test-event.json');
 
@@ -36,10 +36,30 @@ describe('lakepipe --verbose', () => {
     const verbose = await lakepipe('invoke', 'start-pipeline', '--event', event, '--home', home, '--verbose');
 
     expect([quiet.code, verbose.code]).toEqual([0, 0]);
-    expect(quiet.stdout + quiet.stderr).not.toMatch(/"level":"INFO"/);
-    // Powertools writes INFO through console.info, so on stdout.
-    expect(verbose.stdout).toMatch(/"level":"INFO","message":"s3:TestEvent ignored"/);
-    expect(verbose.stdout).toContain(quiet.stdout);
+    expect(quiet.stdout + quiet.stderr).not.toMatch(/"level": ?"INFO"/);
+    expect(verbose.stderr).toMatch(/"level": ?"INFO"/);
+    expect(verbose.stderr).toMatch(/"message": ?"s3:TestEvent ignored"/);
+    expect(verbose.stdout).toBe(quiet.stdout);
+  });
+
+  it('keeps stdout machine-readable with --json', async () => {
+    const home = await tempDir('lakepipe-cli-verbose-json-');
+    const event = path.join(REPO_ROOT, 'events/s3-sqs/test-event.json');
+
+    const { code, stdout, stderr } = await lakepipe(
+      'invoke',
+      'start-pipeline',
+      '--event',
+      event,
+      '--home',
+      home,
+      '--verbose',
+      '--json',
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(expect.objectContaining({ started: [] }));
+    expect(stderr).toMatch(/"level": ?"INFO"/);
   });
 });
 
