@@ -51,3 +51,10 @@ CREATE OR REPLACE MACRO trino_array_position(a, x) AS coalesce(list_position(a, 
 
 -- array_distinct: keeps the first occurrence of each element, in order.
 CREATE OR REPLACE MACRO trino_array_distinct(a) AS list_filter(a, (x, i) -> list_position(a, x) = i);
+
+-- from_iso8601_timestamp: Trino keeps the string's UTC offset as the value's zone; the twin prints every
+-- TIMESTAMP WITH TIME ZONE in UTC, so an offset other than UTC is refused rather than shown shifted.
+CREATE OR REPLACE MACRO trino_from_iso8601_timestamp(s) AS
+  CASE WHEN regexp_matches(s, 'T.*[+-]\d\d(:?\d\d)?$') AND NOT regexp_matches(s, '[+-]00(:?00)?$')
+    THEN error('from_iso8601_timestamp with a UTC offset other than +00:00 is not supported locally')
+    ELSE CAST(s AS TIMESTAMPTZ) END;

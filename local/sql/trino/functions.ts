@@ -204,7 +204,7 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   json_extract: rename('json_extract'),
   json_array_length: same,
   json_parse: rename('json'),
-  json_format: rewrite([1], (c) => `CAST(${arg(c, 0)} AS VARCHAR)`),
+  json_format: rewrite([1], (c) => `CAST(json(${arg(c, 0)}) AS VARCHAR)`),
   json_array_get: rewrite([2], (c) => `json_extract(${arg(c, 0)}, '$[' || (${arg(c, 1)}) || ']')`),
   // URL
   url_extract_host: rename('trino_url_extract_host'),
@@ -289,7 +289,7 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   date_diff: rewrite([3], (c) => `date_sub(${arg(c, 0)}, ${arg(c, 1)}, ${arg(c, 2)})`),
   date_parse: rewrite([2], (c) => `strptime(${arg(c, 0)}, ${mysqlFormat(c, 1)})`),
   date_format: rewrite([2], (c) => `strftime(${arg(c, 0)}, ${mysqlFormat(c, 1)})`),
-  from_iso8601_timestamp: rewrite([1], (c) => `CAST(${arg(c, 0)} AS TIMESTAMPTZ)`),
+  from_iso8601_timestamp: rename('trino_from_iso8601_timestamp'),
   from_iso8601_date: rewrite([1], (c) => `CAST(${arg(c, 0)} AS DATE)`),
   to_unixtime: rewrite([1], (c) => `epoch(${arg(c, 0)})`),
   from_unixtime: rewrite([1], (c) => `to_timestamp(${arg(c, 0)})`),

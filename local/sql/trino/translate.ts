@@ -83,6 +83,31 @@ function isDate(node: ParseTree): boolean {
   return false;
 }
 
+// Typed literals (`DATE '...'`) whose DuckDB reading is Trino's; others (JSON, DECIMAL, UUID...) differ in type or text.
+const LITERAL_TYPES = new Set([
+  'date',
+  'time',
+  'timestamp',
+  'bigint',
+  'integer',
+  'smallint',
+  'tinyint',
+  'double',
+  'real',
+  'varchar',
+  'boolean',
+]);
+
+function checkTypedLiteral(sql: string, node: TypeConstructorContext): void {
+  const type = (node.identifier()?.getText() ?? (node.KW_DOUBLE() ? 'double' : '')).toLowerCase();
+  if (!LITERAL_TYPES.has(type)) throw new UnsupportedSqlError(`${type.toUpperCase()} literal`, 'trino');
+  // A zone in a TIMESTAMP literal makes it TIMESTAMP WITH TIME ZONE in Trino; DuckDB drops or shifts it.
+  const time = sourceText(sql, node.string()).replaceAll("'", '').slice(10);
+  if (type === 'timestamp' && (/[a-z]/i.test(time.replace(/^T/, '')) || /[+-]\d/.test(time))) {
+    throw new UnsupportedSqlError('TIMESTAMP literal with a time zone', 'trino');
+  }
+}
+
 function ruleFor(name: string): Exclude<FunctionRule, { kind: 'refuse' }> {
   const rule = TRINO_FUNCTIONS[name];
   if (!rule) throw new UnsupportedSqlError(`function ${name}`, 'trino', "not in the twin's Trino function table");
@@ -164,6 +189,14 @@ export function translateTrino(sql: string): string {
     if (node instanceof SelectItemContext) return translateSelectItem(node, render);
     if (node instanceof ExtractContext) return translateExtract(node, render);
     if (node instanceof AtTimeZoneContext) throw new UnsupportedSqlError('AT TIME ZONE', 'trino');
+    if (node instanceof TypeConstructorContext) checkTypedLiteral(sql, node);
+    if (node instanceof CastContext && /^json$/i.test(node.type().getText())) {
+      throw new UnsupportedSqlError(
+        'CAST to JSON',
+        'trino',
+        'Trino makes a JSON string of a VARCHAR, DuckDB parses it',
+      );
+    }
     if (node instanceof ListAggContext) throw new UnsupportedSqlError('LISTAGG', 'trino');
     return undefined;
   });
