@@ -47,7 +47,9 @@ export function renderTree(source: string, root: ParseTree, rewrite: NodeRewrite
     }
     return text;
   };
-  return render(root);
+  // Comments before the first token and after the last are kept too.
+  const span = spanOf(root);
+  return span ? `${source.slice(0, span.start)}${render(root)}${source.slice(span.stop + 1)}` : render(root);
 }
 
 /** The source text of a node as written (no rewrites). */

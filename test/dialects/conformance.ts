@@ -21,10 +21,14 @@ export interface Checked extends Fact {
   actual: string;
 }
 
-// Docs quote strings inside results inconsistently ('a' vs a); NULL is spelled either case.
+// Docs quote strings inside results inconsistently ('a' vs a, Spark's JSON-like ["a","b"]); NULL either case;
+// Spark prints lists without a space after the comma and timestamps without zero milliseconds, Trino with both.
 const normalise = (text: string) =>
   text
     .replaceAll("'", '')
+    .replaceAll('"', '')
+    .replace(/,\s*/g, ',')
+    .replace(/(\d\d:\d\d:\d\d)\.000\b/g, '$1')
     .replace(/\bnull\b/gi, 'NULL')
     .trim();
 

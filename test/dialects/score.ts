@@ -3,10 +3,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDb } from '../../local/duckdb';
+import type { FunctionRule } from '../../local/sql/function-rules';
+import { SPARK_FUNCTIONS } from '../../local/sql/spark/functions';
+import { prepareSparkSession, translateSpark } from '../../local/sql/spark/translate';
 import { TRINO_FUNCTIONS } from '../../local/sql/trino/functions';
 import { prepareTrinoSession } from '../../local/sql/trino/session';
 import { translateTrino } from '../../local/sql/trino/translate';
 import { checkFacts, scoreByFamily, scoreTable } from './conformance';
+import { SPARK_FACTS } from './spark/facts';
 import { TRINO_FACTS } from './trino/facts';
 
 export const DIALECTS_DOC = path.resolve(__dirname, '../../docs/dialects.md');
@@ -17,7 +21,11 @@ const MAP_END = '<!-- mapping:end -->';
 
 /** The Trino function table (local/sql/trino/functions.ts) as Markdown: what each function becomes, or why refused. */
 export function mappingTable(): string {
-  const rows = Object.entries(TRINO_FUNCTIONS)
+  return [functionTable('Trino', TRINO_FUNCTIONS), functionTable('Spark', SPARK_FUNCTIONS)].join('\n\n');
+}
+
+function functionTable(engine: string, table: Record<string, FunctionRule>): string {
+  const rows = Object.entries(table)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, rule]) => {
       const local =
@@ -30,7 +38,7 @@ export function mappingTable(): string {
               : `**refused**: ${rule.reason}`;
       return `| \`${name}\` | ${local} |`;
     });
-  return ['| Trino function | locally |', '| --- | --- |', ...rows].join('\n');
+  return [`| ${engine} function | locally |`, '| --- | --- |', ...rows].join('\n');
 }
 
 function between(doc: string, start: string, end: string): [number, number] | undefined {
@@ -40,11 +48,26 @@ function between(doc: string, start: string, end: string): [number, number] | un
 }
 
 export async function computeScores(): Promise<string> {
+  return `${await trinoScores()}\n\n${await sparkScores()}`;
+}
+
+async function trinoScores(): Promise<string> {
   const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
   try {
     await prepareTrinoSession(db.connection);
     const trino = await checkFacts(db, TRINO_FACTS, translateTrino);
     return scoreTable('Trino (Athena): `test/dialects/trino/`', scoreByFamily(trino));
+  } finally {
+    db.close();
+  }
+}
+
+async function sparkScores(): Promise<string> {
+  const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
+  try {
+    await prepareSparkSession(db.connection);
+    const spark = await checkFacts(db, SPARK_FACTS, translateSpark);
+    return scoreTable('Spark SQL (Glue job steps): `test/dialects/spark/`', scoreByFamily(spark));
   } finally {
     db.close();
   }

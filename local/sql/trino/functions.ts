@@ -1,39 +1,21 @@
 // Trino function -> DuckDB mapping: the one table that says which Trino functions the twin runs, how, and which it
 // refuses. A function missing from the table is refused: DuckDB functions of the same name can mean another thing.
+import {
+  arg,
+  type FunctionCall,
+  type FunctionRule,
+  literalArg,
+  quote,
+  refuse,
+  rename,
+  rewrite,
+  same,
+} from '../function-rules';
 import { UnsupportedSqlError } from '../unsupported';
 
-export interface TrinoCall {
-  name: string;
-  /** Arguments rendered as DuckDB SQL. */
-  args: string[];
-  /** Arguments as written (for literal formats and units). */
-  rawArgs: string[];
-  /** Whether argument i is known to be a DATE (not a TIMESTAMP). */
-  isDate: (i: number) => boolean;
-}
+export type { FunctionRule } from '../function-rules';
 
-export type FunctionRule =
-  | { kind: 'same' }
-  | { kind: 'rename'; to: string }
-  | { kind: 'rewrite'; arity: number[]; to: (call: TrinoCall) => string }
-  | { kind: 'refuse'; reason: string };
-
-const same: FunctionRule = { kind: 'same' };
-const rename = (to: string): FunctionRule => ({ kind: 'rename', to });
-const rewrite = (arity: number[], to: (call: TrinoCall) => string): FunctionRule => ({ kind: 'rewrite', arity, to });
-const refuse = (reason: string): FunctionRule => ({ kind: 'refuse', reason });
-
-const arg = (call: TrinoCall, i: number): string => call.args[i] ?? 'NULL';
-
-/** A string literal's value, or a refusal naming the function when the argument is not a literal. */
-function literal(call: TrinoCall, i: number): string {
-  const raw = (call.rawArgs[i] ?? '').trim();
-  const quoted = /^'((?:[^']|'')*)'$/.exec(raw);
-  if (!quoted) throw new UnsupportedSqlError(`${call.name} with a non-literal argument ${i + 1}`, 'trino');
-  return (quoted[1] ?? '').replaceAll("''", "'");
-}
-
-const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+const literal = (call: FunctionCall, i: number) => literalArg(call, i, 'trino');
 
 // MySQL-style date_format/date_parse specifiers that strftime/strptime write differently.
 const MYSQL_FORMAT: Record<string, string> = {
@@ -63,7 +45,7 @@ const MYSQL_FORMAT: Record<string, string> = {
   '%%': '%%',
 };
 
-function mysqlFormat(call: TrinoCall, i: number): string {
+function mysqlFormat(call: FunctionCall, i: number): string {
   return quote(
     literal(call, i).replace(/%./g, (spec) => {
       const mapped = MYSQL_FORMAT[spec];
@@ -74,7 +56,7 @@ function mysqlFormat(call: TrinoCall, i: number): string {
 }
 
 // Trino writes group references as $1; DuckDB's RE2 replacement as \1.
-function replacement(call: TrinoCall, i: number): string {
+function replacement(call: FunctionCall, i: number): string {
   return quote(
     literal(call, i)
       .replaceAll('\\', '\\\\')
@@ -93,7 +75,7 @@ const UNIT_INTERVAL: Record<string, string> = {
   year: 'to_years',
 };
 
-function dateAdd(call: TrinoCall): string {
+function dateAdd(call: FunctionCall): string {
   const unit = literal(call, 0).toLowerCase();
   const n = unit === 'quarter' ? `3 * (${arg(call, 1)})` : arg(call, 1);
   const fn = UNIT_INTERVAL[unit === 'quarter' ? 'month' : unit];
@@ -102,13 +84,13 @@ function dateAdd(call: TrinoCall): string {
   return call.isDate(2) ? `CAST(${sum} AS DATE)` : sum;
 }
 
-function reduce(call: TrinoCall): string {
+function reduce(call: FunctionCall): string {
   const folded = `list_reduce(${arg(call, 0)}, ${arg(call, 2)}, ${arg(call, 1)})`;
   return `list_transform([${folded}], ${arg(call, 3)})[1]`;
 }
 
 /** Trino's greatest/least are NULL when any argument is; DuckDB's skip NULLs. */
-const nullStrict = (fn: string) => (call: TrinoCall) =>
+const nullStrict = (fn: string) => (call: FunctionCall) =>
   `CASE WHEN ${call.args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${call.args.join(', ')}) END`;
 
 const ANY = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];

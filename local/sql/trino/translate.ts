@@ -20,9 +20,10 @@ import {
   SelectItemContext,
   TypeConstructorContext,
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser';
+import { ruleFor as ruleForIn } from '../function-rules';
 import { renderTree, sourceText } from '../parse-tree-text';
 import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
-import { type FunctionRule, TRINO_FUNCTIONS } from './functions';
+import { TRINO_FUNCTIONS } from './functions';
 
 let parser: TrinoSQL | undefined;
 
@@ -108,12 +109,7 @@ function checkTypedLiteral(sql: string, node: TypeConstructorContext): void {
   }
 }
 
-function ruleFor(name: string): Exclude<FunctionRule, { kind: 'refuse' }> {
-  const rule = TRINO_FUNCTIONS[name];
-  if (!rule) throw new UnsupportedSqlError(`function ${name}`, 'trino', "not in the twin's Trino function table");
-  if (rule.kind === 'refuse') throw new UnsupportedSqlError(`function ${name}`, 'trino', rule.reason);
-  return rule;
-}
+const ruleFor = (name: string) => ruleForIn(TRINO_FUNCTIONS, name, 'trino');
 
 function translateCall(sql: string, node: FunctionCallContext, render: (n: ParseTree) => string): string | undefined {
   const nameNode = node.functionName();
