@@ -156,6 +156,8 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   substring: same,
   strpos: rewrite([2], (c) => `strpos(${arg(c, 0)}, ${arg(c, 1)})`),
   starts_with: same,
+  ends_with: same,
+  translate: same,
   chr: same,
   codepoint: rename('unicode'),
   concat_ws: same,
@@ -182,6 +184,11 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   regexp_count: rewrite([2], (c) => `len(regexp_extract_all(${arg(c, 0)}, ${arg(c, 1)}))`),
   regexp_split: rename('regexp_split_to_array'),
   // JSON
+  is_json_scalar: rewrite([1], (c) => `(json_type(${arg(c, 0)}) NOT IN ('OBJECT', 'ARRAY'))`),
+  json_size: rewrite([2], (c) => {
+    const type = `json_type(${arg(c, 0)}, ${arg(c, 1)})`;
+    return `CASE WHEN ${type} = 'ARRAY' THEN json_array_length(${arg(c, 0)}, ${arg(c, 1)}) WHEN ${type} = 'OBJECT' THEN len(json_keys(${arg(c, 0)}, ${arg(c, 1)})) WHEN ${type} IS NOT NULL THEN 0 END`;
+  }),
   json_extract_scalar: rename('trino_json_extract_scalar'),
   json_extract: rename('json_extract'),
   json_array_length: same,
@@ -298,6 +305,11 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   arrays_overlap: rename('list_has_any'),
   array_remove: rewrite([2], (c) => `list_filter(${arg(c, 0)}, x -> x IS DISTINCT FROM (${arg(c, 1)}))`),
   flatten: same,
+  euclidean_distance: rename('list_distance'),
+  cosine_similarity: rename('list_cosine_similarity'),
+  cosine_distance: rename('list_cosine_distance'),
+  dot_product: rename('list_dot_product'),
+  trim_array: rewrite([2], (c) => `list_slice(${arg(c, 0)}, 1, len(${arg(c, 0)}) - (${arg(c, 1)}))`),
   slice: rewrite([3], (c) => `list_slice(${arg(c, 0)}, ${arg(c, 1)}, (${arg(c, 1)}) + (${arg(c, 2)}) - 1)`),
   sequence: rewrite([2, 3], (c) => {
     const dates = c.isDate(0) || c.isDate(1);

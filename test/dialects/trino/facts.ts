@@ -12,6 +12,7 @@ const LAMBDA = page('lambda');
 const URL_DOC = page('url');
 const DATETIME = page('datetime');
 const JSON_DOC = page('json');
+const MATH = page('math');
 
 export const TRINO_FACTS: Fact[] = [
   // string
@@ -315,4 +316,26 @@ export const TRINO_FACTS: Fact[] = [
   { family: 'json', sql: 'SELECT CAST(JSON \'"abc"\' AS VARCHAR)', expected: 'abc', doc: JSON_DOC },
   { family: 'json', sql: "SELECT CAST(JSON '[1,23,456]' AS ARRAY(INTEGER))", expected: '[1, 23, 456]', doc: JSON_DOC },
   { family: 'json', sql: "SELECT CAST('abc' AS JSON)", expected: '"abc"', doc: JSON_DOC },
+  // math and operators ("integer division performs truncation")
+  { family: 'math', sql: 'SELECT 7 / 2', expected: '3', doc: MATH },
+  { family: 'math', sql: 'SELECT -7 / 2', expected: '-3', doc: MATH },
+  { family: 'math', sql: 'SELECT 7.0 / 2', expected: '3.5', doc: MATH },
+  {
+    family: 'math',
+    sql: 'SELECT cosine_similarity(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])',
+    expected: '0.9838699100999074',
+    doc: MATH,
+  },
+  {
+    family: 'math',
+    sql: 'SELECT cosine_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])',
+    expected: '0.01613008990009257',
+    doc: MATH,
+  },
+  {
+    family: 'math',
+    sql: "SELECT cosine_similarity(MAP(ARRAY['a'], ARRAY[1.0]), MAP(ARRAY['a'], ARRAY[2.0]))",
+    expected: '1.0',
+    doc: MATH,
+  },
 ];
