@@ -27,6 +27,102 @@ export const rewrite = (arity: number[], to: (call: FunctionCall) => string): Fu
 });
 export const refuse = (reason: string): FunctionRule => ({ kind: 'refuse', reason });
 
+/** SQL's window functions: DuckDB's have the standard meaning both engines give them, default frame included. */
+export const WINDOW_FUNCTIONS: Record<string, FunctionRule> = Object.fromEntries(
+  [
+    'row_number',
+    'rank',
+    'dense_rank',
+    'ntile',
+    'percent_rank',
+    'cume_dist',
+    'lag',
+    'lead',
+    'first_value',
+    'last_value',
+    'nth_value',
+  ].map((name) => [name, same]),
+);
+
+/**
+ * Functions whose DuckDB namesake means what both Trino and Spark mean by them (spark-compat.sql's `trim` macro
+ * included), for the arguments both engines accept.
+ */
+export const SAME_MEANING: Record<string, FunctionRule> = Object.fromEntries(
+  [
+    'count',
+    'sum',
+    'avg',
+    'min',
+    'max',
+    'count_if',
+    'bool_and',
+    'bool_or',
+    'any_value',
+    'max_by',
+    'min_by',
+    'stddev',
+    'stddev_samp',
+    'stddev_pop',
+    'variance',
+    'var_samp',
+    'var_pop',
+    'corr',
+    'covar_pop',
+    'covar_samp',
+    'kurtosis',
+    'skewness',
+    'coalesce',
+    'nullif',
+    'if',
+    'length',
+    'lower',
+    'upper',
+    'trim',
+    'ltrim',
+    'rtrim',
+    'lpad',
+    'rpad',
+    'reverse',
+    'substr',
+    'substring',
+    'concat_ws',
+    'chr',
+    'abs',
+    'sqrt',
+    'cbrt',
+    'exp',
+    'ln',
+    'log2',
+    'log10',
+    'power',
+    'pow',
+    'pi',
+    'e',
+    'degrees',
+    'radians',
+    'sin',
+    'cos',
+    'tan',
+    'asin',
+    'acos',
+    'atan',
+    'atan2',
+    'random',
+    'round',
+    'year',
+    'quarter',
+    'month',
+    'day',
+    'hour',
+    'minute',
+    'second',
+    'flatten',
+    'map_keys',
+    'map_values',
+  ].map((name) => [name, same]),
+);
+
 export const arg = (call: FunctionCall, i: number): string => call.args[i] ?? 'NULL';
 
 /** A string literal's value, or a refusal naming the function when the argument is not a literal. */

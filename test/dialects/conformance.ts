@@ -2,7 +2,7 @@
 // says it cannot reproduce it, or fails loudly) or differs (a silent difference: the one outcome never allowed).
 import type { DuckDBType } from '@duckdb/node-api';
 import { athenaValue } from '../../local/athena/result-format';
-import type { DuckDb } from '../../local/duckdb';
+import { DuckDb } from '../../local/duckdb';
 
 export interface Fact {
   family: string;
@@ -90,4 +90,42 @@ export function scoreTable(title: string, scores: FamilyScore[]): string {
     ...scores.map(row),
     row(total),
   ].join('\n');
+}
+
+/** Opens a small DuckDB, prepares the dialect's session, checks every fact and closes it. */
+export async function checkDialect(
+  facts: Fact[],
+  prepare: (db: DuckDb) => Promise<unknown>,
+  translate: (sql: string) => string,
+): Promise<Checked[]> {
+  const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
+  try {
+    await prepare(db);
+    return await checkFacts(db, facts, translate);
+  } finally {
+    db.close();
+  }
+}
+
+/** One test per fact: it passes or is refused; a silent difference fails with both results in the message. */
+export function describeConformance(
+  title: string,
+  facts: Fact[],
+  prepare: (db: DuckDb) => Promise<unknown>,
+  translate: (sql: string) => string,
+): void {
+  let checked: Checked[];
+  beforeAll(async () => {
+    checked = await checkDialect(facts, prepare, translate);
+  });
+
+  describe(title, () => {
+    it.each(facts.map((f, i) => [f.sql, i] as const))('%s passes or is refused', (_sql, i) => {
+      // Assess
+      const c = checked[i];
+      expect(c?.outcome === 'differs' ? `${c.actual} (documented: ${c.expected})` : c?.outcome).not.toMatch(
+        /documented/,
+      );
+    });
+  });
 }

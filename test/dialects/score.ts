@@ -2,14 +2,13 @@
 // `node bin/run-ts.cjs test/dialects/score.ts` (test/dialects/published-score.test.ts fails when it is stale).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDb } from '../../local/duckdb';
 import type { FunctionRule } from '../../local/sql/function-rules';
 import { SPARK_FUNCTIONS } from '../../local/sql/spark/functions';
 import { prepareSparkSession, translateSpark } from '../../local/sql/spark/translate';
 import { TRINO_FUNCTIONS } from '../../local/sql/trino/functions';
 import { prepareTrinoSession } from '../../local/sql/trino/session';
 import { translateTrino } from '../../local/sql/trino/translate';
-import { checkFacts, scoreByFamily, scoreTable } from './conformance';
+import { checkDialect, scoreByFamily, scoreTable } from './conformance';
 import { SPARK_FACTS } from './spark/facts';
 import { TRINO_FACTS } from './trino/facts';
 
@@ -48,29 +47,12 @@ function between(doc: string, start: string, end: string): [number, number] | un
 }
 
 export async function computeScores(): Promise<string> {
-  return `${await trinoScores()}\n\n${await sparkScores()}`;
-}
-
-async function trinoScores(): Promise<string> {
-  const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
-  try {
-    await prepareTrinoSession(db.connection);
-    const trino = await checkFacts(db, TRINO_FACTS, translateTrino);
-    return scoreTable('Trino (Athena): `test/dialects/trino/`', scoreByFamily(trino));
-  } finally {
-    db.close();
-  }
-}
-
-async function sparkScores(): Promise<string> {
-  const db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
-  try {
-    await prepareSparkSession(db.connection);
-    const spark = await checkFacts(db, SPARK_FACTS, translateSpark);
-    return scoreTable('Spark SQL (Glue job steps): `test/dialects/spark/`', scoreByFamily(spark));
-  } finally {
-    db.close();
-  }
+  const trino = await checkDialect(TRINO_FACTS, (db) => prepareTrinoSession(db.connection), translateTrino);
+  const spark = await checkDialect(SPARK_FACTS, (db) => prepareSparkSession(db.connection), translateSpark);
+  return [
+    scoreTable('Trino (Athena): `test/dialects/trino/`', scoreByFamily(trino)),
+    scoreTable('Spark SQL (Glue job steps): `test/dialects/spark/`', scoreByFamily(spark)),
+  ].join('\n\n');
 }
 
 /** The score section as published in the doc, or undefined when the markers are missing. */
