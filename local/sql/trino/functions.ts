@@ -66,6 +66,17 @@ function replacement(call: FunctionCall, i: number): string {
   );
 }
 
+/**
+ * `value` for a TIMESTAMP `operand`, a refusal at run time for a DATE one: Trino keeps a DATE a DATE, DuckDB makes it
+ * a TIMESTAMP, and a column's type is unknown until DuckDB binds it (a written DATE is cast by the caller instead).
+ */
+export function refuseIfDate(operand: string, value: string, feature: string): string {
+  const message = quote(
+    `${feature} on a DATE column is not supported locally: the twin cannot reproduce Trino (Athena)'s DATE result (write CAST(... AS DATE) around the column)`,
+  );
+  return `CASE WHEN typeof(${operand}) = 'DATE' THEN error(${message}) ELSE ${value} END`;
+}
+
 const UNIT_INTERVAL: Record<string, string> = {
   millisecond: 'to_milliseconds',
   second: 'to_seconds',
@@ -83,7 +94,7 @@ function dateAdd(call: FunctionCall): string {
   const fn = UNIT_INTERVAL[unit === 'quarter' ? 'month' : unit];
   if (!fn) throw new UnsupportedSqlError(`date_add unit '${unit}'`, 'trino');
   const sum = `(${arg(call, 2)} + ${fn}(CAST(${n} AS BIGINT)))`;
-  return call.isDate(2) ? `CAST(${sum} AS DATE)` : sum;
+  return call.isDate(2) ? `CAST(${sum} AS DATE)` : refuseIfDate(arg(call, 2), sum, 'date_add');
 }
 
 function reduce(call: FunctionCall): string {
@@ -196,7 +207,7 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   date: rewrite([1], (c) => `CAST(${arg(c, 0)} AS DATE)`),
   date_trunc: rewrite([2], (c) => {
     const truncated = `date_trunc(${arg(c, 0)}, ${arg(c, 1)})`;
-    return c.isDate(1) ? `CAST(${truncated} AS DATE)` : truncated;
+    return c.isDate(1) ? `CAST(${truncated} AS DATE)` : refuseIfDate(arg(c, 1), truncated, 'date_trunc');
   }),
   date_add: rewrite([3], dateAdd),
   // Trino counts whole units elapsed; DuckDB's date_diff counts boundaries crossed, its date_sub whole units.

@@ -23,7 +23,7 @@ import {
 import { ruleFor as ruleForIn } from '../function-rules';
 import { renderTree, sourceText } from '../parse-tree-text';
 import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
-import { TRINO_FUNCTIONS } from './functions';
+import { refuseIfDate, TRINO_FUNCTIONS } from './functions';
 
 let parser: TrinoSQL | undefined;
 
@@ -141,6 +141,10 @@ function translateArithmetic(node: ArithmeticBinaryContext, render: (n: ParseTre
   if (op === '%') return `trino_mod(${render(left)}, ${render(right)})`;
   // DATE +/- INTERVAL is a DATE in Trino, a TIMESTAMP in DuckDB.
   if ((op === '+' || op === '-') && isDate(node)) return `CAST(${render(left)} ${op} ${render(right)} AS DATE)`;
+  if ((op === '+' || op === '-') && (isInterval(left) || isInterval(right))) {
+    const operand = isInterval(right) ? left : right;
+    return refuseIfDate(render(operand), `${render(left)} ${op} ${render(right)}`, `${op} INTERVAL`);
+  }
   return undefined;
 }
 

@@ -52,6 +52,24 @@ describe('translateTrino', () => {
     ]);
   });
 
+  it('refuses INTERVAL arithmetic and date_trunc on a DATE column (a TIMESTAMP in DuckDB), runs them on timestamps', async () => {
+    // Prepare
+    const dates = "FROM (VALUES DATE '2024-01-31') AS t(d)";
+    const stamps = "FROM (VALUES TIMESTAMP '2024-01-31 10:00:00') AS t(ts)";
+    // Act / Assess
+    await expect(trino(`SELECT d + INTERVAL '1' MONTH ${dates}`)).rejects.toThrow(
+      /DATE column is not supported locally/,
+    );
+    await expect(trino(`SELECT date_trunc('week', d) ${dates}`)).rejects.toThrow(
+      /DATE column is not supported locally/,
+    );
+    await expect(trino(`SELECT date_add('day', 1, d) ${dates}`)).rejects.toThrow(
+      /DATE column is not supported locally/,
+    );
+    expect(await trino(`SELECT CAST(d AS DATE) + INTERVAL '1' MONTH ${dates}`)).toEqual(['2024-02-29']);
+    expect(await trino(`SELECT ts + INTERVAL '1' MONTH ${stamps}`)).toEqual(['2024-02-29 10:00:00']);
+  });
+
   it('fails on a zero divisor as Trino does, rather than returning NULL', async () => {
     // Act / Assess
     await expect(trino('SELECT 1/0')).rejects.toThrow(/Division by zero/);
