@@ -16,10 +16,13 @@ import {
 } from '../function-rules';
 import { UnsupportedSqlError } from '../unsupported';
 
-// Java DateTimeFormatter letters that strftime writes differently; anything else in a pattern is refused.
+// Java DateTimeFormatter letters as strftime writes them, longest first; any other letter in a pattern is refused.
 const JAVA_FORMAT: [RegExp, string][] = [
   [/^yyyy/, '%Y'],
-  [/^yy/, '%y'],
+  [/^yy(?!y)/, '%y'],
+  [/^y+/, '%Y'],
+  [/^MMMM/, '%B'],
+  [/^MMM/, '%b'],
   [/^MM/, '%m'],
   [/^dd/, '%d'],
   [/^HH/, '%H'],
@@ -30,8 +33,11 @@ const JAVA_FORMAT: [RegExp, string][] = [
   [/^a/, '%p'],
   [/^EEEE/, '%A'],
   [/^EEE/, '%a'],
-  [/^MMMM/, '%B'],
-  [/^MMM/, '%b'],
+  [/^M/, '%-m'],
+  [/^d/, '%-d'],
+  [/^H/, '%-H'],
+  [/^m/, '%-M'],
+  [/^s/, '%-S'],
 ];
 
 function javaFormat(call: FunctionCall, i: number): string {
@@ -57,6 +63,18 @@ function javaFormat(call: FunctionCall, i: number): string {
   }
   return quote(out);
 }
+
+// trunc's format names (Spark returns NULL for others; the twin refuses them).
+const TRUNC_UNITS: Record<string, string> = {
+  year: 'year',
+  yyyy: 'year',
+  yy: 'year',
+  quarter: 'quarter',
+  month: 'month',
+  mon: 'month',
+  mm: 'month',
+  week: 'week',
+};
 
 // Spark (Java) writes group references as $1; DuckDB's RE2 replacement as \1.
 const replacement = (call: FunctionCall, i: number) =>
@@ -147,7 +165,7 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   to_timestamp: rewrite([1, 2], (c) =>
     c.args.length === 1 ? `TRY_CAST(${arg(c, 0)} AS TIMESTAMP)` : `try_strptime(${arg(c, 0)}, ${javaFormat(c, 1)})`,
   ),
-  date_format: rewrite([2], (c) => `strftime(${arg(c, 0)}, ${javaFormat(c, 1)})`),
+  date_format: rewrite([2], (c) => `strftime(CAST(${arg(c, 0)} AS TIMESTAMP), ${javaFormat(c, 1)})`),
   date_add: rewrite([2], (c) => `CAST(CAST(${arg(c, 0)} AS DATE) + CAST(${arg(c, 1)} AS INTEGER) AS DATE)`),
   date_sub: rewrite([2], (c) => `CAST(CAST(${arg(c, 0)} AS DATE) - CAST(${arg(c, 1)} AS INTEGER) AS DATE)`),
   add_months: rewrite(
@@ -156,7 +174,11 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   ),
   last_day: rewrite([1], (c) => `last_day(CAST(${arg(c, 0)} AS DATE))`),
   date_trunc: same,
-  trunc: rewrite([2], (c) => `CAST(date_trunc(${arg(c, 1)}, CAST(${arg(c, 0)} AS DATE)) AS DATE)`),
+  trunc: rewrite([2], (c) => {
+    const unit = TRUNC_UNITS[literalArg(c, 1, 'spark').toLowerCase()];
+    if (!unit) throw new UnsupportedSqlError(`trunc unit ${c.rawArgs[1]}`, 'spark');
+    return `CAST(date_trunc('${unit}', CAST(${arg(c, 0)} AS DATE)) AS DATE)`;
+  }),
   unix_timestamp: refuse('the session time zone and Java patterns'),
   from_unixtime: refuse('Java patterns'),
   // array and map
@@ -166,10 +188,23 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   cardinality: rewrite([1], (c) => `coalesce(len(${arg(c, 0)}), -1)`),
   element_at: rewrite([2], (c) => `(${arg(c, 0)})[${arg(c, 1)}]`),
   array_join: rewrite([2], (c) => `array_to_string(${arg(c, 0)}, ${arg(c, 1)})`),
-  sort_array: rewrite([1], (c) => `list_sort(${arg(c, 0)})`),
+  // Spark sorts NULLs first ascending and last descending; the order is a literal boolean.
+  sort_array: rewrite([1, 2], (c) => {
+    const asc = (c.rawArgs[1] ?? 'true').trim().toLowerCase();
+    if (asc !== 'true' && asc !== 'false')
+      throw new UnsupportedSqlError('sort_array with a non-literal order', 'spark');
+    return asc === 'true'
+      ? `list_sort(${arg(c, 0)}, 'ASC', 'NULLS FIRST')`
+      : `list_sort(${arg(c, 0)}, 'DESC', 'NULLS LAST')`;
+  }),
   array_max: rename('list_max'),
   array_min: rename('list_min'),
   array_distinct: refuse('element order'),
+  map: rewrite([0, 2, 4, 6, 8, 10, 12, 14, 16], (c) => {
+    const keys = c.args.filter((_, i) => i % 2 === 0);
+    const values = c.args.filter((_, i) => i % 2 === 1);
+    return `map([${keys.join(', ')}], [${values.join(', ')}])`;
+  }),
   transform: rename('list_transform'),
   filter: rename('list_filter'),
   explode: refuse('generator functions'),

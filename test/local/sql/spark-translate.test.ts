@@ -33,6 +33,11 @@ describe('translateSpark', () => {
     ['SELECT ceil(5)', '5'],
     ['SELECT `weird col` FROM (SELECT 1 AS `weird col`)', 1],
     ['SELECT nvl(a, b) FROM (SELECT NULL AS a, 2 AS b)', 2],
+    ["SELECT sort_array(array('b', NULL, 'a'))", [null, 'a', 'b']],
+    ["SELECT sort_array(array('b', NULL, 'a'), false)", ['b', 'a', null]],
+    ["SELECT date_format('2016-04-08', 'MMMM d, y')", 'April 8, 2016'],
+    ["SELECT trunc('2009-02-12', 'MM')", '2009-02-01'],
+    ["SELECT element_at(m, 2) FROM (SELECT map(1, 'a', 2, 'b') AS m)", 'b'],
   ])("%s gives Spark's answer", async (sql, expected) => {
     // Act / Assess
     expect(await spark(sql)).toEqual(expected);
