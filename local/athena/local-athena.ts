@@ -1,4 +1,5 @@
-// Local Athena: queries run in the background on DuckDB (Trino-compat macros loaded) over the catalog's tables,
+// Local Athena: queries run in the background on DuckDB over the catalog's tables, translated from Trino SQL first
+// (local/sql/trino: what the twin cannot reproduce ends FAILED, naming it),
 // each persisted under `<home>/queries/<id>.json` with its results, plus Athena's CSV result file at the output
 // location. A bad query ends FAILED with DuckDB's message; only unknown ids and bad requests throw.
 
@@ -13,8 +14,11 @@ import { DuckDb, sqlIdentifier } from '../duckdb';
 import { buildTableScan } from '../glue/catalog/table-scan';
 import { allPartitions, allTables } from '../paging';
 import { s3UriToPath } from '../s3/s3-paths';
-import { loadShims, TRINO_COMPAT_SQL } from '../sql/load-shims';
+import { TRINO_COMPAT_SQL } from '../sql/load-shims';
 import { type TableRef, tableRefs } from '../sql/table-refs';
+import { prepareTrinoSession } from '../sql/trino/session';
+import { translateTrino } from '../sql/trino/translate';
+import { refusalFromDuckDb, SqlSyntaxError } from '../sql/unsupported';
 import { readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
 import { athenaValue, columnInfo, resultCsv } from './result-format';
 
@@ -209,12 +213,17 @@ export class LocalAthena implements AthenaPort {
       await writeJsonAtomic(this.file(id), current);
       const db = await DuckDb.open({ threads: this.options.threads ?? 2, memoryLimit: this.options.memoryLimit });
       try {
-        await loadShims(db.connection, this.options.shimsFile ?? TRINO_COMPAT_SQL);
+        await prepareTrinoSession(db.connection, this.options.shimsFile ?? TRINO_COMPAT_SQL);
         const placeholder = /\$\{[^}]*\}/.exec(stored.Query ?? '');
         if (placeholder) throw new Error(`unrendered placeholder ${placeholder[0]} in the query`);
-        scanned = await this.defineTables(db, stored.Query ?? '', stored.QueryExecutionContext?.Database ?? 'default');
+        const query = await this.translate(db, stored.Query ?? '');
+        scanned = await this.defineTables(db, query, stored.QueryExecutionContext?.Database ?? 'default');
         const params = (stored.ExecutionParameters ?? []).map(parseExecutionParameter);
-        const reader = await db.connection.runAndReadAll(stored.Query ?? '', params.length > 0 ? params : undefined);
+        const reader = await db.connection
+          .runAndReadAll(query, params.length > 0 ? params : undefined)
+          .catch((error: unknown) => {
+            throw refusalFromDuckDb(error, 'trino') ?? error;
+          });
         const names = reader.columnNames();
         const types = reader.columnTypes();
         const rows = reader
@@ -241,6 +250,16 @@ export class LocalAthena implements AthenaPort {
     }
     await writeJsonAtomic(this.file(id), current);
     return toQueryExecution(current);
+  }
+
+  /** Trino SQL as DuckDB SQL; a statement neither grammar parses fails with DuckDB's own parser message. */
+  private async translate(db: DuckDb, query: string): Promise<string> {
+    try {
+      return translateTrino(query);
+    } catch (error) {
+      if (error instanceof SqlSyntaxError) await db.connection.extractStatements(query);
+      throw error;
+    }
   }
 
   private finished(

@@ -135,6 +135,11 @@ export function athenaValue(value: unknown, t: DuckDBType): string | null {
     case DuckDBTypeId.TIMESTAMP_MS:
     case DuckDBTypeId.TIMESTAMP_NS:
       return timestampText(String(value));
+    case DuckDBTypeId.TIMESTAMP_TZ: {
+      // The twin's session zone is UTC, as Athena's is: Trino prints the zone's name after the time.
+      const text = String(value);
+      return /\+00(:00)?$/.test(text) ? `${timestampText(text.replace(/\+00(:00)?$/, ''))} UTC` : text;
+    }
     default:
       return String(value);
   }

@@ -114,7 +114,7 @@ describe('LocalAthena', () => {
     // Act
     const { id } = await query(
       athena,
-      "SELECT [1, NULL, 3] AS a, MAP {'k': 1.5} AS m, {'name': 'x', 'n': 2, 'd': DATE '2024-01-02'} AS r, ['p', 'q'] AS s",
+      "SELECT ARRAY[1, NULL, 3] AS a, MAP(ARRAY['k'], ARRAY[1.5]) AS m, CAST(ROW('x', 2, DATE '2024-01-02') AS ROW(name VARCHAR, n INTEGER, d DATE)) AS r, ARRAY['p', 'q'] AS s",
     );
     const results = await athena.getQueryResults({ QueryExecutionId: id });
 
@@ -215,6 +215,62 @@ describe('LocalAthena', () => {
       name: 'InvalidRequestException',
       message: 'Query did not finish successfully. Final query state: FAILED',
     });
+  });
+
+  it("gives Trino's answers where DuckDB's own would differ silently (issue 15)", async () => {
+    // Prepare
+    const { athena } = await world();
+    const sql = `SELECT 7/2 AS div, -7 % 3 AS modulo, regexp_replace('a1b2', '\\d', '') AS re,
+        DATE '2024-01-31' + INTERVAL '1' MONTH AS next_month, date_trunc('week', DATE '2024-03-06') AS week_start,
+        element_at(ARRAY[1, 2, 3], -1) AS last, cardinality(ARRAY[1, 2]) AS n, 7.0/2 AS exact`;
+
+    // Act
+    const { id, execution } = await query(athena, sql);
+    const results = await athena.getQueryResults({ QueryExecutionId: id });
+
+    // Assess
+    expect(execution?.Status?.State).toBe('SUCCEEDED');
+    expect(results.ResultSet?.Rows?.[1]?.Data?.map((d) => d.VarCharValue)).toEqual([
+      '3',
+      '-1',
+      'ab',
+      '2024-02-29',
+      '2024-03-04',
+      '3',
+      '2',
+      '3.5',
+    ]);
+    const types = results.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => c.Type);
+    expect(types?.slice(3, 5)).toEqual(['date', 'date']);
+  });
+
+  it('names unnamed result columns _col<n> and runs VALUES rows of one column', async () => {
+    // Prepare
+    const { athena } = await world();
+
+    // Act
+    const { id } = await query(athena, 'SELECT x * 2, x AS y FROM (VALUES 1, 2, 3) AS t(x) ORDER BY 1');
+    const results = await athena.getQueryResults({ QueryExecutionId: id });
+
+    // Assess
+    expect(results.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => c.Name)).toEqual(['_col0', 'y']);
+    expect(results.ResultSet?.Rows?.slice(1).map((r) => r.Data?.[0]?.VarCharValue)).toEqual(['2', '4', '6']);
+  });
+
+  it('refuses what it cannot reproduce: FAILED, naming it, instead of another meaning', async () => {
+    // Prepare
+    const { athena } = await world();
+
+    // Act
+    const refused = await query(athena, "SELECT typeof(1), format_datetime(now(), 'yyyy')");
+    const missing = await query(athena, 'SELECT no_such_function(1)');
+    const zero = await query(athena, 'SELECT 1/0');
+
+    // Assess
+    expect(refused.execution?.Status?.State).toBe('FAILED');
+    expect(refused.execution?.Status?.StateChangeReason).toMatch(/^function typeof is not supported locally/);
+    expect(missing.execution?.Status?.StateChangeReason).toMatch(/^function no_such_function is not supported locally/);
+    expect(zero.execution?.Status?.StateChangeReason).toMatch(/Division by zero/);
   });
 
   it('throws InvalidRequestException for unknown ids and a missing output location', async () => {

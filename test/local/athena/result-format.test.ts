@@ -1,6 +1,8 @@
 // Athena's text conventions for values and parameters, pinned to Java/Trino and Athena's documented forms.
+
+import { TIMESTAMPTZ } from '@duckdb/node-api';
 import { parseExecutionParameter } from '../../../local/athena/local-athena';
-import { javaDouble, resultCsv } from '../../../local/athena/result-format';
+import { athenaValue, javaDouble, resultCsv } from '../../../local/athena/result-format';
 
 describe('javaDouble (Trino prints doubles with Java Double.toString)', () => {
   it.each([
@@ -32,6 +34,15 @@ describe('parseExecutionParameter', () => {
     ['NULL', null],
   ])('%s binds as %p', (literal, value) => {
     expect(parseExecutionParameter(literal)).toEqual(value);
+  });
+});
+
+describe('athenaValue', () => {
+  it('prints a TIMESTAMP WITH TIME ZONE in the UTC session as Trino does: milliseconds, then the zone name', () => {
+    // Act
+    const text = athenaValue({ toString: () => '2020-05-11 10:15:05.055+00' }, TIMESTAMPTZ);
+    // Assess
+    expect(text).toBe('2020-05-11 10:15:05.055 UTC');
   });
 });
 

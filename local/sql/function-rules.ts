@@ -1,0 +1,148 @@
+// The shape of a dialect's function table (local/sql/<dialect>/functions.ts): what each engine function becomes
+// on DuckDB, or why it is refused. Shared by the Trino and Spark translators.
+import { type Dialect, UnsupportedSqlError } from './unsupported';
+
+export interface FunctionCall {
+  name: string;
+  /** Arguments rendered as DuckDB SQL. */
+  args: string[];
+  /** Arguments as written (for literal formats and units). */
+  rawArgs: string[];
+  /** Whether argument i is known to be a DATE (not a TIMESTAMP). */
+  isDate: (i: number) => boolean;
+}
+
+export type FunctionRule =
+  | { kind: 'same' }
+  | { kind: 'rename'; to: string }
+  | { kind: 'rewrite'; arity: number[]; to: (call: FunctionCall) => string }
+  | { kind: 'refuse'; reason: string };
+
+export const same: FunctionRule = { kind: 'same' };
+export const rename = (to: string): FunctionRule => ({ kind: 'rename', to });
+export const rewrite = (arity: number[], to: (call: FunctionCall) => string): FunctionRule => ({
+  kind: 'rewrite',
+  arity,
+  to,
+});
+export const refuse = (reason: string): FunctionRule => ({ kind: 'refuse', reason });
+
+/** SQL's window functions: DuckDB's have the standard meaning both engines give them, default frame included. */
+export const WINDOW_FUNCTIONS: Record<string, FunctionRule> = Object.fromEntries(
+  [
+    'row_number',
+    'rank',
+    'dense_rank',
+    'ntile',
+    'percent_rank',
+    'cume_dist',
+    'lag',
+    'lead',
+    'first_value',
+    'last_value',
+    'nth_value',
+  ].map((name) => [name, same]),
+);
+
+/**
+ * Functions whose DuckDB namesake means what both Trino and Spark mean by them (spark-compat.sql's `trim` macro
+ * included), for the arguments both engines accept.
+ */
+export const SAME_MEANING: Record<string, FunctionRule> = Object.fromEntries(
+  [
+    'count',
+    'sum',
+    'avg',
+    'min',
+    'max',
+    'count_if',
+    'bool_and',
+    'bool_or',
+    'any_value',
+    'max_by',
+    'min_by',
+    'stddev',
+    'stddev_samp',
+    'stddev_pop',
+    'variance',
+    'var_samp',
+    'var_pop',
+    'corr',
+    'covar_pop',
+    'covar_samp',
+    'kurtosis',
+    'skewness',
+    'coalesce',
+    'nullif',
+    'if',
+    'length',
+    'lower',
+    'upper',
+    'trim',
+    'ltrim',
+    'rtrim',
+    'lpad',
+    'rpad',
+    'reverse',
+    'substr',
+    'substring',
+    'concat_ws',
+    'chr',
+    'abs',
+    'sqrt',
+    'cbrt',
+    'exp',
+    'ln',
+    'log2',
+    'log10',
+    'power',
+    'pow',
+    'pi',
+    'e',
+    'degrees',
+    'radians',
+    'sin',
+    'cos',
+    'tan',
+    'asin',
+    'acos',
+    'atan',
+    'atan2',
+    'random',
+    'round',
+    'year',
+    'quarter',
+    'month',
+    'day',
+    'hour',
+    'minute',
+    'second',
+    'flatten',
+    'map_keys',
+    'map_values',
+  ].map((name) => [name, same]),
+);
+
+export const arg = (call: FunctionCall, i: number): string => call.args[i] ?? 'NULL';
+
+/** A string literal's value, or a refusal naming the function when the argument is not a literal. */
+export function literalArg(call: FunctionCall, i: number, dialect: Dialect): string {
+  const raw = (call.rawArgs[i] ?? '').trim();
+  const quoted = /^'((?:[^']|'')*)'$/.exec(raw);
+  if (!quoted) throw new UnsupportedSqlError(`${call.name} with a non-literal argument ${i + 1}`, dialect);
+  return (quoted[1] ?? '').replaceAll("''", "'");
+}
+
+export const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** The rule for a function, refusing one the table does not list or marks refused. */
+export function ruleFor(
+  table: Record<string, FunctionRule>,
+  name: string,
+  dialect: Dialect,
+): Exclude<FunctionRule, { kind: 'refuse' }> {
+  const rule = table[name];
+  if (!rule) throw new UnsupportedSqlError(`function ${name}`, dialect, "not in the twin's function table");
+  if (rule.kind === 'refuse') throw new UnsupportedSqlError(`function ${name}`, dialect, rule.reason);
+  return rule;
+}

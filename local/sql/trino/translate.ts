@@ -1,0 +1,203 @@
+// Trino (Athena) SQL -> DuckDB SQL: parses with dt-sql-parser's Trino grammar and rewrites the nodes whose meaning
+// differs on DuckDB (functions, operators, VALUES, EXTRACT fields, result column names); refuses what it cannot
+// reproduce. Functions are mapped by the table in ./functions.ts.
+import type { ParserRuleContext, ParseTree } from 'antlr4ng';
+import { TrinoSQL } from 'dt-sql-parser';
+import {
+  ArithmeticBinaryContext,
+  AtTimeZoneContext,
+  CastContext,
+  CurrentDateContext,
+  ExtractContext,
+  FunctionCallContext,
+  FunctionNameContext,
+  InlineTableContext,
+  IntervalLiteralContext,
+  ListAggContext,
+  ParenthesizedExpressionContext,
+  PrimaryExpressionContext,
+  RowConstructorContext,
+  SelectItemContext,
+  TypeConstructorContext,
+} from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser';
+import { ruleFor as ruleForIn } from '../function-rules';
+import { renderTree, sourceText } from '../parse-tree-text';
+import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
+import { refuseIfDate, TRINO_FUNCTIONS } from './functions';
+
+let parser: TrinoSQL | undefined;
+
+// Trino's EXTRACT fields whose DuckDB namesake counts differently (DuckDB's DOW is 0 = Sunday).
+const EXTRACT_FIELDS: Record<string, string> = {
+  dow: 'isodow',
+  day_of_week: 'isodow',
+  doy: 'doy',
+  day_of_year: 'doy',
+  yow: 'isoyear',
+  year_of_week: 'isoyear',
+  day_of_month: 'day',
+};
+
+/** Descends through single-child wrappers (expression -> predicated -> valueExpressionDefault -> ...). */
+function unwrap(node: ParseTree): ParseTree {
+  let current = node;
+  for (;;) {
+    if (current instanceof ParenthesizedExpressionContext) {
+      current = current.expression();
+      continue;
+    }
+    if (current instanceof PrimaryExpressionContext) return current;
+    const children = (current as ParserRuleContext).children ?? [];
+    if (children.length !== 1 || (children[0] as { symbol?: unknown }).symbol !== undefined) {
+      return current;
+    }
+    current = children[0] as ParseTree;
+  }
+}
+
+function isInterval(node: ParseTree): boolean {
+  return unwrap(node) instanceof IntervalLiteralContext;
+}
+
+const DATE_FUNCTIONS = new Set(['date', 'from_iso8601_date', 'last_day_of_month', 'current_date']);
+
+/** Whether an expression is statically a DATE; column types are unknown here, so this is about the written form. */
+function isDate(node: ParseTree): boolean {
+  const n = unwrap(node);
+  if (n instanceof TypeConstructorContext) return n.identifier()?.getText().toLowerCase() === 'date';
+  if (n instanceof CastContext) return n.type().getText().toLowerCase() === 'date';
+  if (n instanceof CurrentDateContext) return true;
+  if (n instanceof FunctionCallContext) {
+    const name = n.functionName().getText().toLowerCase();
+    const args = n.expression();
+    if (DATE_FUNCTIONS.has(name)) return true;
+    if (name === 'date_trunc' && args[1]) return isDate(args[1]);
+    if (name === 'date_add' && args[2]) return isDate(args[2]);
+    return false;
+  }
+  if (n instanceof ArithmeticBinaryContext) {
+    const [left, right] = n.valueExpression();
+    const op = n._operator?.text;
+    if (!left || !right || (op !== '+' && op !== '-')) return false;
+    return (isDate(left) && isInterval(right)) || (op === '+' && isInterval(left) && isDate(right));
+  }
+  return false;
+}
+
+// Typed literals (`DATE '...'`) whose DuckDB reading is Trino's; others (JSON, DECIMAL, UUID...) differ in type or text.
+const LITERAL_TYPES = new Set([
+  'date',
+  'time',
+  'timestamp',
+  'bigint',
+  'integer',
+  'smallint',
+  'tinyint',
+  'double',
+  'real',
+  'varchar',
+  'boolean',
+]);
+
+function checkTypedLiteral(sql: string, node: TypeConstructorContext): void {
+  const type = (node.identifier()?.getText() ?? (node.KW_DOUBLE() ? 'double' : '')).toLowerCase();
+  if (!LITERAL_TYPES.has(type)) throw new UnsupportedSqlError(`${type.toUpperCase()} literal`, 'trino');
+  // A zone in a TIMESTAMP literal makes it TIMESTAMP WITH TIME ZONE in Trino; DuckDB drops or shifts it.
+  const time = sourceText(sql, node.string()).replaceAll("'", '').slice(10);
+  if (type === 'timestamp' && (/[a-z]/i.test(time.replace(/^T/, '')) || /[+-]\d/.test(time))) {
+    throw new UnsupportedSqlError('TIMESTAMP literal with a time zone', 'trino');
+  }
+}
+
+const ruleFor = (name: string) => ruleForIn(TRINO_FUNCTIONS, name, 'trino');
+
+function translateCall(sql: string, node: FunctionCallContext, render: (n: ParseTree) => string): string | undefined {
+  const nameNode = node.functionName();
+  const name = nameNode.getText().toLowerCase();
+  const rule = ruleFor(name);
+  // Same or renamed: rendered as written; the name node is rewritten on its own (see translateTrino).
+  if (rule.kind !== 'rewrite') return undefined;
+  const args = node.expression();
+  const plain = !node.over() && !node.filter() && !node.setQuantifier() && node.sortItem().length === 0;
+  if (!plain || node.ASTERISK())
+    throw new UnsupportedSqlError(`${name} with OVER, FILTER, DISTINCT or ORDER BY`, 'trino');
+  if (!rule.arity.includes(args.length)) {
+    throw new UnsupportedSqlError(`${name} with ${args.length} argument(s)`, 'trino');
+  }
+  return rule.to({
+    name,
+    args: args.map(render),
+    rawArgs: args.map((a) => sourceText(sql, a)),
+    isDate: (i: number) => (args[i] ? isDate(args[i]) : false),
+  });
+}
+
+function translateArithmetic(node: ArithmeticBinaryContext, render: (n: ParseTree) => string): string | undefined {
+  const [left, right] = node.valueExpression();
+  if (!left || !right) return undefined;
+  const op = node._operator?.text;
+  // Trino divides integers as integers (the session sets integer_division) and fails on zero: DuckDB gives NULL.
+  if (op === '/') return `trino_divide(${render(left)}, ${render(right)})`;
+  if (op === '%') return `trino_mod(${render(left)}, ${render(right)})`;
+  // DATE +/- INTERVAL is a DATE in Trino, a TIMESTAMP in DuckDB.
+  if ((op === '+' || op === '-') && isDate(node)) return `CAST(${render(left)} ${op} ${render(right)} AS DATE)`;
+  if ((op === '+' || op === '-') && (isInterval(left) || isInterval(right))) {
+    const operand = isInterval(right) ? left : right;
+    return refuseIfDate(render(operand), `${render(left)} ${op} ${render(right)}`, `${op} INTERVAL`);
+  }
+  return undefined;
+}
+
+function translateValues(node: InlineTableContext, render: (n: ParseTree) => string): string {
+  // Trino's VALUES 1, 2 is two rows of one column; DuckDB needs each row in parentheses.
+  const rows = node.expression().map((row) => {
+    const inner = unwrap(row);
+    return inner instanceof RowConstructorContext && !inner.KW_ROW() ? render(row) : `(${render(row)})`;
+  });
+  return `VALUES ${rows.join(', ')}`;
+}
+
+function translateSelectItem(node: SelectItemContext, render: (n: ParseTree) => string): string | undefined {
+  const expression = node.selectExpressionColumnName();
+  if (!expression || node.identifier()) return undefined;
+  // Athena names an unnamed result column _col<position>; DuckDB would name it after the (rewritten) expression.
+  const select = node.parent as ParserRuleContext;
+  const position = (select.children ?? []).filter((c) => c instanceof SelectItemContext).indexOf(node);
+  return `${render(expression)} AS _col${position}`;
+}
+
+function translateExtract(node: ExtractContext, render: (n: ParseTree) => string): string {
+  const field = node.identifier().getText().toLowerCase();
+  return `EXTRACT(${EXTRACT_FIELDS[field] ?? field} FROM ${render(node.valueExpression())})`;
+}
+
+/** Translates one Trino statement (or several, separated by `;`) to DuckDB SQL; throws UnsupportedSqlError. */
+export function translateTrino(sql: string): string {
+  parser ??= new TrinoSQL();
+  const errors = parser.validate(sql);
+  const first = errors[0];
+  if (first) throw new SqlSyntaxError(`line ${first.startLine}:${first.startColumn}: ${first.message}`);
+  const tree = parser.parse(sql);
+  return renderTree(sql, tree, (node, render) => {
+    if (node instanceof FunctionCallContext) return translateCall(sql, node, render);
+    if (node instanceof FunctionNameContext && node.parent instanceof FunctionCallContext) {
+      const rule = ruleFor(node.getText().toLowerCase());
+      return rule.kind === 'rename' ? rule.to : undefined;
+    }
+    if (node instanceof ArithmeticBinaryContext) return translateArithmetic(node, render);
+    if (node instanceof InlineTableContext) return translateValues(node, render);
+    if (node instanceof SelectItemContext) return translateSelectItem(node, render);
+    if (node instanceof ExtractContext) return translateExtract(node, render);
+    if (node instanceof AtTimeZoneContext) throw new UnsupportedSqlError('AT TIME ZONE', 'trino');
+    if (node instanceof TypeConstructorContext) checkTypedLiteral(sql, node);
+    if (node instanceof CastContext && /^json$/i.test(node.type().getText())) {
+      throw new UnsupportedSqlError(
+        'CAST to JSON',
+        'trino',
+        'Trino makes a JSON string of a VARCHAR, DuckDB parses it',
+      );
+    }
+    if (node instanceof ListAggContext) throw new UnsupportedSqlError('LISTAGG', 'trino');
+    return undefined;
+  });
+}

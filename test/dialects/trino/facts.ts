@@ -1,0 +1,341 @@
+// Trino's documented examples (trinodb/trino docs/src/main/sphinx/functions/<page>.md): each expression with the
+// result the page prints. Results are written as Athena prints them; quotes around strings in the docs are kept
+// out (the conformance runner compares without them).
+import type { Fact } from '../conformance';
+
+const page = (name: string) => `https://trino.io/docs/current/functions/${name}.html`;
+
+const STRING = page('string');
+const REGEXP = page('regexp');
+const ARRAY = page('array');
+const LAMBDA = page('lambda');
+const URL_DOC = page('url');
+const DATETIME = page('datetime');
+const JSON_DOC = page('json');
+const MATH = page('math');
+
+export const TRINO_FACTS: Fact[] = [
+  // string
+  { family: 'string', sql: "SELECT luhn_check('79927398713')", expected: 'true', doc: STRING },
+  { family: 'string', sql: "SELECT luhn_check('79927398714')", expected: 'false', doc: STRING },
+  { family: 'string', sql: "SELECT overlay('Txxxxas' PLACING 'hom' FROM 2 FOR 4)", expected: 'Thomas', doc: STRING },
+  { family: 'string', sql: "SELECT translate('abcd', '', '')", expected: 'abcd', doc: STRING },
+  { family: 'string', sql: "SELECT translate('abcd', 'a', 'z')", expected: 'zbcd', doc: STRING },
+  { family: 'string', sql: "SELECT translate('abcda', 'a', 'z')", expected: 'zbcdz', doc: STRING },
+  { family: 'string', sql: "SELECT translate('abcd', 'a', '')", expected: 'bcd', doc: STRING },
+  { family: 'string', sql: "SELECT translate('abcd', 'a', 'zy')", expected: 'zbcd', doc: STRING },
+  { family: 'string', sql: "SELECT translate('abcd', 'ac', 'z')", expected: 'zbd', doc: STRING },
+  { family: 'string', sql: "SELECT trim('!' FROM '!foo!')", expected: 'foo', doc: STRING },
+  { family: 'string', sql: "SELECT trim(LEADING FROM '  abcd')", expected: 'abcd', doc: STRING },
+  { family: 'string', sql: "SELECT trim(BOTH '$' FROM '$var$')", expected: 'var', doc: STRING },
+  { family: 'string', sql: "SELECT trim(TRAILING 'ER' FROM upper('worker'))", expected: 'WORK', doc: STRING },
+  { family: 'string', sql: "SELECT title_case('hello world')", expected: 'Hello World', doc: STRING },
+  // regexp
+  { family: 'regexp', sql: "SELECT regexp_count('1a 2b 14m', '\\s*[a-z]+\\s*')", expected: '3', doc: REGEXP },
+  { family: 'regexp', sql: "SELECT regexp_extract_all('1a 2b 14m', '\\d+')", expected: '[1, 2, 14]', doc: REGEXP },
+  {
+    family: 'regexp',
+    sql: "SELECT regexp_extract_all('1a 2b 14m', '(\\d+)([a-z]+)', 2)",
+    expected: "['a', 'b', 'm']",
+    doc: REGEXP,
+  },
+  { family: 'regexp', sql: "SELECT regexp_extract('1a 2b 14m', '\\d+')", expected: '1', doc: REGEXP },
+  { family: 'regexp', sql: "SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 2)", expected: 'a', doc: REGEXP },
+  { family: 'regexp', sql: "SELECT regexp_like('1a 2b 14m', '\\d+b')", expected: 'true', doc: REGEXP },
+  {
+    family: 'regexp',
+    sql: "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b')",
+    expected: '8',
+    doc: REGEXP,
+  },
+  { family: 'regexp', sql: "SELECT regexp_replace('1a 2b 14m', '\\d+[ab] ')", expected: '14m', doc: REGEXP },
+  {
+    family: 'regexp',
+    sql: "SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')",
+    expected: '3ca 3cb 14m',
+    doc: REGEXP,
+  },
+  {
+    family: 'regexp',
+    sql: "SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2]))",
+    expected: 'New York',
+    doc: REGEXP,
+  },
+  {
+    family: 'regexp',
+    sql: "SELECT regexp_split('1a 2b 14m', '\\s*[a-z]+\\s*')",
+    expected: '[1, 2, 14, ]',
+    doc: REGEXP,
+  },
+  // array
+  { family: 'array', sql: 'SELECT ARRAY[1, 2, 4]', expected: '[1, 2, 4]', doc: ARRAY },
+  { family: 'array', sql: "SELECT ARRAY['foo', 'bar', 'bazz']", expected: '[foo, bar, bazz]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT ARRAY[1, 1.2, 4]', expected: '[1.0, 1.2, 4.0]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT ARRAY[1, 2, NULL, -4, NULL]', expected: '[1, 2, NULL, -4, NULL]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT ARRAY[1, 1.2, 4][2]', expected: '1.2', doc: ARRAY },
+  { family: 'array', sql: 'SELECT ARRAY[1] || ARRAY[2]', expected: '[1, 2]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT ARRAY[1] || 2', expected: '[1, 2]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT 2 || ARRAY[1]', expected: '[2, 1]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT array_histogram(ARRAY[42, 7, 42, NULL])', expected: '{42=2, 7=1}', doc: ARRAY },
+  {
+    family: 'array',
+    sql: 'SELECT array_sort(ARRAY[3, 2, 5, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))',
+    expected: '[5, 3, 2, 2, 1]',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: "SELECT combinations(ARRAY['foo', 'bar', 'baz'], 2)",
+    expected: "[['foo', 'bar'], ['foo', 'baz'], ['bar', 'baz']]",
+    doc: ARRAY,
+  },
+  { family: 'array', sql: 'SELECT filter(ARRAY[], x -> true)', expected: '[]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT filter(ARRAY[5, -6, NULL, 7], x -> x > 0)', expected: '[5, 7]', doc: ARRAY },
+  {
+    family: 'array',
+    sql: 'SELECT filter(ARRAY[5, NULL, 7, NULL], x -> x IS NOT NULL)',
+    expected: '[5, 7]',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: 'SELECT ngrams(ARRAY[1, 2, 3, 4], 2)',
+    expected: '[[1, 2], [2, 3], [3, 4]]',
+    doc: ARRAY,
+  },
+  { family: 'array', sql: 'SELECT reduce(ARRAY[], 0, (s, x) -> s + x, s -> s)', expected: '0', doc: ARRAY },
+  { family: 'array', sql: 'SELECT reduce(ARRAY[5, 20, 50], 0, (s, x) -> s + x, s -> s)', expected: '75', doc: ARRAY },
+  {
+    family: 'array',
+    sql: 'SELECT reduce(ARRAY[5, 20, NULL, 50], 0, (s, x) -> s + x, s -> s)',
+    expected: 'NULL',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: 'SELECT reduce(ARRAY[5, 20, NULL, 50], 0, (s, x) -> s + coalesce(x, 0), s -> s)',
+    expected: '75',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: 'SELECT reduce(ARRAY[5, 20, NULL, 50], 0, (s, x) -> IF(x IS NULL, s, s + x), s -> s)',
+    expected: '75',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: "SELECT reduce(ARRAY[2147483647, 1], BIGINT '0', (s, x) -> s + x, s -> s)",
+    expected: '2147483648',
+    doc: ARRAY,
+  },
+  { family: 'array', sql: 'SELECT trim_array(ARRAY[1, 2, 3, 4], 1)', expected: '[1, 2, 3]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT trim_array(ARRAY[1, 2, 3, 4], 2)', expected: '[1, 2]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT transform(ARRAY[], x -> x + 1)', expected: '[]', doc: ARRAY },
+  { family: 'array', sql: 'SELECT transform(ARRAY[5, 6], x -> x + 1)', expected: '[6, 7]', doc: ARRAY },
+  {
+    family: 'array',
+    sql: 'SELECT transform(ARRAY[5, NULL, 6], x -> coalesce(x, 0) + 1)',
+    expected: '[6, 1, 7]',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: "SELECT transform(ARRAY['x', 'abc', 'z'], x -> x || '0')",
+    expected: "['x0', 'abc0', 'z0']",
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: 'SELECT transform(ARRAY[ARRAY[1, NULL, 2], ARRAY[3, NULL]], a -> filter(a, x -> x IS NOT NULL))',
+    expected: '[[1, 2], [3]]',
+    doc: ARRAY,
+  },
+  {
+    family: 'array',
+    sql: 'SELECT euclidean_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])',
+    expected: '2.8284271247461903',
+    doc: ARRAY,
+  },
+  { family: 'array', sql: 'SELECT dot_product(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])', expected: '11.0', doc: ARRAY },
+  {
+    family: 'array',
+    sql: 'SELECT zip_with(ARRAY[1, 2], ARRAY[3, 4], (x, y) -> x + y)',
+    expected: '[4, 6]',
+    doc: ARRAY,
+  },
+  // lambda
+  {
+    family: 'lambda',
+    sql: 'SELECT transform(numbers, n -> n * n) FROM (VALUES (ARRAY[1, 2])) AS t(numbers)',
+    expected: '[1, 4]',
+    doc: LAMBDA,
+  },
+  {
+    family: 'lambda',
+    sql: "SELECT transform(prices, n -> TRY_CAST(n AS VARCHAR) || '$') FROM (VALUES (ARRAY[100, 200])) AS t(prices)",
+    expected: '[100$, 200$]',
+    doc: LAMBDA,
+  },
+  {
+    family: 'lambda',
+    sql: 'SELECT transform(xvalues, x -> a * x + b) FROM (VALUES (ARRAY[1, 2], 10, 5)) AS t(xvalues, a, b)',
+    expected: '[15, 25]',
+    doc: LAMBDA,
+  },
+  {
+    family: 'lambda',
+    sql: 'SELECT numbers FROM (VALUES (ARRAY[1,NULL,3]), (ARRAY[10,20,30]), (ARRAY[100,200,300])) AS t(numbers) WHERE any_match(numbers, n -> COALESCE(n, 0) > 100)',
+    expected: '[100, 200, 300]',
+    doc: LAMBDA,
+  },
+  {
+    family: 'lambda',
+    sql: 'SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES (1), (2), (3), (4), (5)) AS t(value)',
+    expected: '15',
+    doc: LAMBDA,
+  },
+  // URL
+  {
+    family: 'url',
+    sql: "SELECT url_extract_protocol('http://localhost:8080/req_path')",
+    expected: 'http',
+    doc: URL_DOC,
+  },
+  {
+    family: 'url',
+    sql: "SELECT url_extract_protocol('https://127.0.0.1:8080/req_path')",
+    expected: 'https',
+    doc: URL_DOC,
+  },
+  { family: 'url', sql: "SELECT url_extract_protocol('ftp://path/file')", expected: 'ftp', doc: URL_DOC },
+  // date and time
+  { family: 'datetime', sql: "SELECT date '2012-08-08' + interval '2' day", expected: '2012-08-10', doc: DATETIME },
+  {
+    family: 'datetime',
+    sql: "SELECT timestamp '2012-08-08 01:00' + interval '29' hour",
+    expected: '2012-08-09 06:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT timestamp '2012-10-31 01:00' + interval '1' month",
+    expected: '2012-11-30 01:00:00.000',
+    doc: DATETIME,
+  },
+  { family: 'datetime', sql: "SELECT date '2012-08-08' - interval '2' day", expected: '2012-08-06', doc: DATETIME },
+  {
+    family: 'datetime',
+    sql: "SELECT timestamp '2012-08-08 01:00' - interval '29' hour",
+    expected: '2012-08-06 20:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT timestamp '2012-10-31 01:00' - interval '1' month",
+    expected: '2012-09-30 01:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT timestamp '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'",
+    expected: '2012-10-30 18:00:00.000 America/Los_Angeles',
+    doc: DATETIME,
+  },
+  { family: 'datetime', sql: "SELECT from_iso8601_date('2020-05-11')", expected: '2020-05-11', doc: DATETIME },
+  { family: 'datetime', sql: "SELECT from_iso8601_date('2020-W10')", expected: '2020-03-02', doc: DATETIME },
+  { family: 'datetime', sql: "SELECT from_iso8601_date('2020-123')", expected: '2020-05-02', doc: DATETIME },
+  {
+    family: 'datetime',
+    sql: "SELECT from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00')",
+    expected: '2020-05-11 11:15:05.055 +01:00',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_trunc('day' , TIMESTAMP '2022-10-20 05:10:00')",
+    expected: '2022-10-20 00:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_trunc('month' , TIMESTAMP '2022-10-20 05:10:00')",
+    expected: '2022-10-01 00:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_trunc('year', TIMESTAMP '2022-10-20 05:10:00')",
+    expected: '2022-01-01 00:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_add('second', 86, TIMESTAMP '2020-03-01 00:00:00')",
+    expected: '2020-03-01 00:01:26.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_add('hour', 9, TIMESTAMP '2020-03-01 00:00:00')",
+    expected: '2020-03-01 09:00:00.000',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_diff('second', TIMESTAMP '2020-03-01 00:00:00', TIMESTAMP '2020-03-02 00:00:00')",
+    expected: '86400',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_diff('day', DATE '2020-03-01', DATE '2020-03-02')",
+    expected: '1',
+    doc: DATETIME,
+  },
+  {
+    family: 'datetime',
+    sql: "SELECT date_diff('millisecond', TIMESTAMP '2020-06-01 12:30:45.000000000', TIMESTAMP '2020-06-02 12:30:45.123456789')",
+    expected: '86400123',
+    doc: DATETIME,
+  },
+  { family: 'datetime', sql: "SELECT parse_duration('5m')", expected: '0 00:05:00.000', doc: DATETIME },
+  { family: 'datetime', sql: 'SELECT human_readable_seconds(96)', expected: '1 minute, 36 seconds', doc: DATETIME },
+  // JSON
+  { family: 'json', sql: "SELECT is_json_scalar('1')", expected: 'true', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT is_json_scalar('[1, 2, 3]')", expected: 'false', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT json_array_contains('[1, 2, 3]', 2)", expected: 'true', doc: JSON_DOC },
+  { family: 'json', sql: 'SELECT json_array_get(\'["a", [3, 9], "c"]\', 1)', expected: '[3,9]', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT json_array_get('[]', 0)", expected: 'NULL', doc: JSON_DOC },
+  { family: 'json', sql: 'SELECT json_array_get(\'["a", "b", "c"]\', 10)', expected: 'NULL', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT json_array_length('[1, 2, 3]')", expected: '3', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT json_extract_scalar('[1, 2, 3]', '$[2]')", expected: '3', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT json_format(JSON '[1, 2, 3]')", expected: '[1,2,3]', doc: JSON_DOC },
+  { family: 'json', sql: 'SELECT json_format(JSON \'{"a": 1, "b": 2}\')', expected: '{"a":1,"b":2}', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT json_size('{\"x\": [1, 2, 3]}', '$.x')", expected: '3', doc: JSON_DOC },
+  { family: 'json', sql: 'SELECT CAST(JSON \'"abc"\' AS VARCHAR)', expected: 'abc', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT CAST(JSON '[1,23,456]' AS ARRAY(INTEGER))", expected: '[1, 23, 456]', doc: JSON_DOC },
+  { family: 'json', sql: "SELECT CAST('abc' AS JSON)", expected: '"abc"', doc: JSON_DOC },
+  // math and operators ("integer division performs truncation")
+  { family: 'math', sql: 'SELECT 7 / 2', expected: '3', doc: MATH },
+  { family: 'math', sql: 'SELECT -7 / 2', expected: '-3', doc: MATH },
+  { family: 'math', sql: 'SELECT 7.0 / 2', expected: '3.5', doc: MATH },
+  {
+    family: 'math',
+    sql: 'SELECT cosine_similarity(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])',
+    expected: '0.9838699100999074',
+    doc: MATH,
+  },
+  {
+    family: 'math',
+    sql: 'SELECT cosine_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])',
+    expected: '0.01613008990009257',
+    doc: MATH,
+  },
+  {
+    family: 'math',
+    sql: "SELECT cosine_similarity(MAP(ARRAY['a'], ARRAY[1.0]), MAP(ARRAY['a'], ARRAY[2.0]))",
+    expected: '1.0',
+    doc: MATH,
+  },
+];

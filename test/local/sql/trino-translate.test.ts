@@ -1,0 +1,87 @@
+// Pins local/sql/trino/translate.ts (and the trino_ macros it rewrites to) on the cases where DuckDB's own meaning
+// differs from Trino's: each runs translated on a Trino session and must give Trino's documented answer.
+import { DuckDb } from '../../../local/duckdb';
+import { prepareTrinoSession } from '../../../local/sql/trino/session';
+import { translateTrino } from '../../../local/sql/trino/translate';
+import { SqlSyntaxError, UnsupportedSqlError } from '../../../local/sql/unsupported';
+
+let db: DuckDb;
+beforeAll(async () => {
+  db = await DuckDb.open({ threads: 1, memoryLimit: '256MB' });
+  await prepareTrinoSession(db.connection);
+});
+afterAll(() => db.close());
+
+async function trino(sql: string): Promise<unknown[]> {
+  const rows = await db.queryJson(translateTrino(sql));
+  return rows.map((row) => Object.values(row)[0]);
+}
+
+describe('translateTrino', () => {
+  it.each([
+    ['SELECT 7/2', 3],
+    ['SELECT -7/2', -3],
+    ['SELECT -7 % 3', -1],
+    ["SELECT regexp_replace('a1b2', '\\d', '')", 'ab'],
+    ["SELECT regexp_replace('abc', '(b)', '[$1]')", 'a[b]c'],
+    ["SELECT DATE '2024-01-31' + INTERVAL '1' MONTH", '2024-02-29'],
+    ["SELECT date_trunc('week', DATE '2024-03-06')", '2024-03-04'],
+    ["SELECT date_add('day', 1, DATE '2024-02-28')", '2024-02-29'],
+    ["SELECT date_diff('month', DATE '2024-01-31', DATE '2024-02-01')", '0'],
+    ["SELECT concat('a', NULL)", null],
+    ['SELECT greatest(1, NULL)', null],
+    ["SELECT split_part('a,b', ',', 3)", null],
+    ["SELECT regexp_extract('abc', 'x')", null],
+    ["SELECT extract(dow FROM DATE '2024-03-03')", '7'],
+    ['SELECT element_at(ARRAY[1, 2, 3], -1)', 3],
+    ['SELECT array_position(ARRAY[1, 2], 5)', 0],
+  ])("%s gives Trino's answer", async (sql, expected) => {
+    // Act
+    const [value] = await trino(sql);
+    // Assess
+    expect(value).toEqual(expected);
+  });
+
+  it('runs VALUES rows of one column, names unnamed columns _col<n>', async () => {
+    // Act
+    const rows = await db.queryJson(translateTrino('SELECT x + 1, x FROM (VALUES 1, 2) AS t(x)'));
+    // Assess
+    expect(rows).toEqual([
+      { _col0: 2, x: 1 },
+      { _col0: 3, x: 2 },
+    ]);
+  });
+
+  it('refuses INTERVAL arithmetic and date_trunc on a DATE column (a TIMESTAMP in DuckDB), runs them on timestamps', async () => {
+    // Prepare
+    const dates = "FROM (VALUES DATE '2024-01-31') AS t(d)";
+    const stamps = "FROM (VALUES TIMESTAMP '2024-01-31 10:00:00') AS t(ts)";
+    // Act / Assess
+    await expect(trino(`SELECT d + INTERVAL '1' MONTH ${dates}`)).rejects.toThrow(
+      /DATE column is not supported locally/,
+    );
+    await expect(trino(`SELECT date_trunc('week', d) ${dates}`)).rejects.toThrow(
+      /DATE column is not supported locally/,
+    );
+    await expect(trino(`SELECT date_add('day', 1, d) ${dates}`)).rejects.toThrow(
+      /DATE column is not supported locally/,
+    );
+    expect(await trino(`SELECT CAST(d AS DATE) + INTERVAL '1' MONTH ${dates}`)).toEqual(['2024-02-29']);
+    expect(await trino(`SELECT ts + INTERVAL '1' MONTH ${stamps}`)).toEqual(['2024-02-29 10:00:00']);
+  });
+
+  it('fails on a zero divisor as Trino does, rather than returning NULL', async () => {
+    // Act / Assess
+    await expect(trino('SELECT 1/0')).rejects.toThrow(/Division by zero/);
+    await expect(trino('SELECT 1 % 0')).rejects.toThrow(/Division by zero/);
+  });
+
+  it('refuses functions and forms it cannot reproduce, naming them', () => {
+    // Act / Assess
+    expect(() => translateTrino('SELECT typeof(1)')).toThrow(UnsupportedSqlError);
+    expect(() => translateTrino('SELECT no_such(1)')).toThrow(/^function no_such is not supported locally/);
+    expect(() => translateTrino("SELECT now() AT TIME ZONE 'UTC'")).toThrow(/^AT TIME ZONE is not supported locally/);
+    expect(() => translateTrino("SELECT date_format(now(), '%x')")).toThrow(/specifier %x is not supported locally/);
+    expect(() => translateTrino('SELEC 1')).toThrow(SqlSyntaxError);
+  });
+});
