@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDb } from '../../../local/duckdb';
-import { expandPassThrough } from '../../../local/glue/pass-through';
+import { expandPassThrough } from '../../../local/glue/jobs/pass-through';
 import { prepareSparkSession, translateSpark } from '../../../local/sql/spark/translate';
 import { UnsupportedSqlError } from '../../../local/sql/unsupported';
 
