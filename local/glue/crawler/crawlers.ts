@@ -65,8 +65,9 @@ export class LocalCrawlers {
   }
 
   private async load(name: string): Promise<CrawlerRecord> {
+    // A crawl this process runs is the record's truth; otherwise the file is (another process may have crawled).
     const cached = this.records.get(name);
-    if (cached) return cached;
+    if (cached && this.running.has(name)) return cached;
     const stored = await readJsonIfExists<CrawlerRecord>(this.recordFile(name));
     if (!stored) throw new AwsServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
     const crawler = reviveCrawler(stored.crawler);

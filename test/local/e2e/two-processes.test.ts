@@ -44,7 +44,10 @@ describe('two lakepipe processes on one workspace', () => {
     const results = await Promise.all([lakepipe(['run', a, '--home', home]), lakepipe(['run', b, '--home', home])]);
 
     // Assess
-    expect(results.map((r) => r.code)).toEqual([0, 0]);
+    // A failed process's last output is part of the assertion, so a failure says why.
+    expect(
+      results.map((r) => (r.code === 0 ? 0 : `exit ${r.code}: ${r.stdout.slice(-1500)}${r.stderr.slice(-1500)}`)),
+    ).toEqual([0, 0]);
     const twin = await newTwin({}, home);
     const [enriched] = await sql(
       twin,
