@@ -14,6 +14,7 @@ import {
   type ExecutionStore,
   findRedrivePoint,
   type HistoryEvent,
+  type RedrivePoint,
   toHistoryEvent,
 } from './execution-store';
 import type { WorkspaceLock } from './workspace-lock';
@@ -181,7 +182,7 @@ export class LocalSfn implements SfnPort {
       );
     }
     const history = await this.store.history(name);
-    const point = findRedrivePoint(history);
+    const point = findRedrivePoint(history) ?? this.startOver(record, history);
     if (!point) {
       throw sfnError(
         'ExecutionNotRedrivable',
@@ -201,6 +202,17 @@ export class LocalSfn implements SfnPort {
     });
     this.launch(next, point.input, history, point.state);
     return { redriveDate };
+  }
+
+  /**
+   * An execution interrupted before its latest attempt entered any state (a process killed while it started)
+   * resumes at the start, with its input: nothing of it ran.
+   */
+  private startOver(record: ExecutionRecord, history: readonly HistoryEvent[]): RedrivePoint | undefined {
+    if (record.status !== 'ABORTED') return undefined;
+    const latest = Math.max(0, ...history.map((e) => e.attempt));
+    const entered = history.some((e) => e.attempt === latest && e.type === 'StateEntered' && e.index === undefined);
+    return entered ? undefined : { state: this.stateMachine.definition.StartAt, input: record.input };
   }
 
   /** Resolves when the execution (started or redriven by this process) ends. */

@@ -1,11 +1,12 @@
 // The cross-process lock on a workspace: a process holds it while it runs any execution, so two lakepipe
 // processes on one --home never run the crawler, the job or the validations over each other's half-written
 // files. Executions of one process share the lock (counted); another process waits for it, and says so.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lock } from 'proper-lockfile';
 import { hasErrorCode } from '../../functions/shared/errors';
+import { processIsAlive } from '../interrupted-runs';
 import type { Workspace } from '../workspace';
 
 /** A lock whose holder stopped refreshing it for this long (killed, crashed) is taken over. */
@@ -24,6 +25,8 @@ export class WorkspaceLock {
   private release: (() => Promise<void>) | undefined;
   private readonly waitListeners = new Set<(pid: number | undefined) => void>();
   private readonly target: string;
+  private readonly staleMs: number;
+  private readonly updateMs: number;
   private readonly ownerFile: string;
 
   constructor(
@@ -31,6 +34,8 @@ export class WorkspaceLock {
     private readonly options: WorkspaceLockOptions = {},
   ) {
     this.target = workspace.dir('executions');
+    this.staleMs = options.staleMs ?? STALE_MS;
+    this.updateMs = Math.min(UPDATE_MS, this.staleMs / 2);
     this.ownerFile = path.join(workspace.home, 'executions.lock.pid');
   }
 
@@ -76,8 +81,8 @@ export class WorkspaceLock {
       try {
         this.release = await lock(this.target, {
           realpath: false,
-          stale: this.options.staleMs ?? STALE_MS,
-          update: Math.min(UPDATE_MS, (this.options.staleMs ?? STALE_MS) / 2),
+          stale: this.staleMs,
+          update: this.updateMs,
           // Another process took over a lock this one failed to refresh: nothing to undo, the next run waits.
           onCompromised: () => {
             this.release = undefined;
@@ -89,13 +94,32 @@ export class WorkspaceLock {
       } catch (error) {
         if (!hasErrorCode(error, 'ELOCKED')) throw error;
       }
+      const pid = await this.holderPid();
+      if (await this.heldByDeadProcess(pid)) continue;
       if (!told) {
         told = true;
-        const pid = await this.holderPid();
         for (const listener of this.waitListeners) listener(pid);
       }
       await sleep(this.options.retryMs ?? RETRY_MS);
     }
+  }
+
+  /**
+   * A holder that was killed stops refreshing the lock; once its process is gone and the lock has missed a refresh,
+   * the lock is removed at once rather than after the stale time. A holder that has just taken the lock has a fresh
+   * lock and may not have written its pid yet, so a dead pid alone is not enough.
+   */
+  private async heldByDeadProcess(pid: number | undefined): Promise<boolean> {
+    if (pid === undefined || processIsAlive(pid)) return false;
+    const lockDir = `${this.target}.lock`;
+    const refreshed = await stat(lockDir).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
+    if (refreshed === undefined || Date.now() - refreshed < this.updateMs * 1.5) return false;
+    await rm(lockDir, { recursive: true, force: true });
+    await rm(this.ownerFile, { force: true });
+    return true;
   }
 
   private async holderPid(): Promise<number | undefined> {

@@ -164,6 +164,29 @@ describe('LocalSfn', () => {
     expect(script.calls[0]?.startAt).toBe('Job');
   });
 
+  it('redrives an execution whose process died before it entered any state from the start, with its input', async () => {
+    const { sfn, store, script } = await setup();
+    await store.save({
+      name: 'ds-6',
+      executionArn: sfn.executionArn('ds-6'),
+      stateMachineArn: ARN,
+      status: 'RUNNING',
+      input: { n: 6 },
+      startDate: new Date().toISOString(),
+      pid: 2 ** 22 + 12346,
+      redriveCount: 0,
+    });
+    await store.saveHistory('ds-6', []);
+    await store.markInterrupted(sfn.runningNames());
+    script.broken = false;
+
+    await sfn.redriveExecution({ executionArn: sfn.executionArn('ds-6') });
+
+    expect((await sfn.waitFor('ds-6')).status).toBe('SUCCEEDED');
+    expect(script.calls[0]?.startAt).toBe('Crawl');
+    expect(script.calls[0]?.input).toEqual({ n: 6 });
+  });
+
   it('lists executions newest first with paging and a status filter', async () => {
     const { sfn, script } = await setup();
     script.broken = false;

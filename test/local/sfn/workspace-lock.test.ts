@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, utimes } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkspaceLock } from '../../../local/sfn/workspace-lock';
@@ -62,6 +63,28 @@ describe('WorkspaceLock', () => {
 
     // Assess
     expect(taken).toBe(true);
+    await lock.releaseOne();
+  });
+
+  it('takes over at once, well before the stale time, a lock whose recorded holder process is gone', async () => {
+    // Prepare: a lock left 10 s ago by a process that has exited, with its pid recorded.
+    const { workspace } = await twoHolders();
+    const left = path.join(workspace.home, 'executions.lock');
+    await mkdir(left);
+    const old = new Date(Date.now() - 10_000);
+    await utimes(left, old, old);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(path.join(workspace.home, 'executions.lock.pid'), String(gone));
+    const lock = new WorkspaceLock(workspace, { staleMs: 60_000, retryMs: 20 });
+    const waits: (number | undefined)[] = [];
+    lock.onWait((pid) => waits.push(pid));
+
+    // Act
+    const taken = await settledWithin(lock.acquire(), 2_000);
+
+    // Assess
+    expect(taken).toBe(true);
+    expect(waits).toEqual([]);
     await lock.releaseOne();
   });
 
