@@ -1,7 +1,7 @@
 // The `lakepipe` CLI: the program with its global flags and commands (each declared in commands/), and how any
 // outcome becomes an exit code: 0 success, 1 the pipeline or execution failed, 2 bad usage or bad input.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { errorMessage, errorName } from '../../functions/shared/errors';
+import { errorMessage, errorName, hasErrorName } from '../../functions/shared/errors';
 import { type Act, type CliIo, EXIT, type ExitCode, processIo, UsageError } from './cli-io';
 import { catalogCommand } from './commands/catalog';
 import { describeCommand } from './commands/describe';
@@ -109,8 +109,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
       if (error.code !== 'commander.help') io.error(`lakepipe: ${usageLine(error, failedCommand)}`);
       return EXIT.usage;
     }
-    if (error instanceof UsageError) {
-      io.error(`lakepipe: ${error.message}`);
+    // A setting from the environment that is not what it should be is bad input, like a bad flag.
+    if (error instanceof UsageError || hasErrorName(error, 'ConfigError')) {
+      io.error(`lakepipe: ${errorMessage(error)}`);
       return EXIT.usage;
     }
     io.error(`lakepipe: ${errorName(error) ?? 'Error'}: ${errorMessage(error)}`);

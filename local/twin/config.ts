@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { loadPrepareValidationsConfig } from '../../functions/prepare-validations/app';
 import { loadScreenFilesConfig } from '../../functions/screen-files/app';
+import { ConfigError } from '../../functions/shared/errors';
 import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 // The one definition of each dataset, shared with the deployment (infra/datasets.cjs).
@@ -72,6 +73,34 @@ export interface TwinSettings {
   jobManifest?: string;
 }
 
+/** A number from the environment, refused with a ConfigError naming the variable when it is not what `fits` wants. */
+function numberSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  fits: (n: number) => boolean,
+  expected: string,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || !fits(value)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not ${expected}`, name);
+  }
+  return value;
+}
+
+function asOfSetting(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.LAKEPIPE_AS_OF;
+  if (!raw) return undefined;
+  const date = new Date(`${raw}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== raw) {
+    throw new ConfigError(`LAKEPIPE_AS_OF=${JSON.stringify(raw)} is not a date (YYYY-MM-DD)`, 'LAKEPIPE_AS_OF');
+  }
+  return raw;
+}
+
+/** The twin's settings from the environment, each checked before anything runs. */
 export function defaultSettings(home: string, env: NodeJS.ProcessEnv = process.env): TwinSettings {
   return {
     home,
@@ -79,10 +108,22 @@ export function defaultSettings(home: string, env: NodeJS.ProcessEnv = process.e
     smtpUrl: env.LAKEPIPE_SMTP_URL || undefined,
     // Crawler polls are 30 s apart when deployed; 1/150 makes them 200 ms here, and the ASL's bound of 60
     // polls 12 s: room for a crawl on a busy laptop. 0 would make the bound trip before any crawl ends.
-    timeScale: Number(env.LAKEPIPE_TIME_SCALE ?? 1 / 150),
-    syncPollMs: Number(env.LAKEPIPE_SYNC_POLL_MS ?? 50),
-    asOf: env.LAKEPIPE_AS_OF || undefined,
-    rejectedShareMax: Number(env.LAKEPIPE_REJECTED_SHARE_MAX ?? 0.05),
+    timeScale: numberSetting(env, 'LAKEPIPE_TIME_SCALE', 1 / 150, (n) => n > 0 && n <= 1, 'a number in (0, 1]'),
+    syncPollMs: numberSetting(
+      env,
+      'LAKEPIPE_SYNC_POLL_MS',
+      50,
+      (n) => Number.isInteger(n) && n > 0,
+      'a whole number of ms',
+    ),
+    asOf: asOfSetting(env),
+    rejectedShareMax: numberSetting(
+      env,
+      'LAKEPIPE_REJECTED_SHARE_MAX',
+      0.05,
+      (n) => n >= 0 && n <= 1,
+      'a share in [0, 1]',
+    ),
   };
 }
 
