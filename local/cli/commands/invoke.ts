@@ -29,6 +29,21 @@ function functionNames(): string[] {
 }
 
 type Json = Record<string, unknown>;
+
+/** AWS's events nest a few levels; a deeper file is not one, and walking it would exhaust the stack. */
+const MAX_EVENT_DEPTH = 64;
+
+/** Whether parsed JSON nests deeper than `limit`, found without recursion. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -78,6 +93,9 @@ async function invoke({ io, home }: CommandContext, fn: string, options: InvokeO
     event = JSON.parse(await readFile(options.event, 'utf8'));
   } catch (error) {
     throw new UsageError(`cannot read event ${options.event}: ${errorMessage(error)}`);
+  }
+  if (deeperThan(event, MAX_EVENT_DEPTH)) {
+    throw new UsageError(`${options.event}: nested deeper than ${MAX_EVENT_DEPTH} levels, which no AWS event is`);
   }
   const { functionArn, BUCKETS } = heavy.config();
   const { lambdaContext } = heavy.twin();

@@ -69,4 +69,15 @@ describe('lakepipe invoke start-pipeline', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(stderr).toMatch(/expected an SQS event of S3 notifications, an S3 notification .* or an EventBridge event/);
   });
+
+  it('refuses an event nested deeper than any AWS event with exit 2 and one line, not a stack overflow', async () => {
+    const home = await tempDir('lakepipe-invoke-');
+    const event = path.join(home, 'deep.json');
+    await writeFile(event, `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+
+    const { code, stderr } = await cli('invoke', 'start-pipeline', '--event', event, '--home', home);
+
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^lakepipe: .*deep\.json: nested deeper than 64 levels/);
+  });
 });
