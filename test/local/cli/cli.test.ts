@@ -69,7 +69,13 @@ describe('lakepipe in a pipeline', () => {
     // Far more output than a pipe buffers, so the CLI is still writing when the reader goes away.
     const child = spawn(
       process.execPath,
-      [path.join(REPO_ROOT, 'bin', 'lakepipe.cjs'), 'query', 'SELECT x FROM UNNEST(sequence(1, 50000)) AS t(x)', '--max-rows', '50000'],
+      [
+        path.join(REPO_ROOT, 'bin', 'lakepipe.cjs'),
+        'query',
+        'SELECT x FROM UNNEST(sequence(1, 50000)) AS t(x)',
+        '--max-rows',
+        '50000',
+      ],
       { env: { ...process.env, LAKEPIPE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
