@@ -91,30 +91,48 @@ export function csvQuotesCheck(): TextCheck {
   let openedOn = 0;
   let skipBom = true;
 
+  const isFieldEnd = (byte: number | undefined) => byte === delimiter || byte === LF || byte === CR;
+  const countLines = (bytes: Uint8Array, from: number, to: number) => {
+    for (let nl = bytes.indexOf(LF, from); nl >= 0 && nl < to; nl = bytes.indexOf(LF, nl + 1)) line++;
+  };
+
+  // Jumps from quote to quote (indexOf is native): only a quote, and the byte before one, can change the state.
   const scan = (bytes: Uint8Array): void => {
     let i = 0;
     if (skipBom) {
       skipBom = false;
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
     }
-    for (; i < bytes.length; i++) {
+    while (i < bytes.length) {
       if (state === 'quoted') {
-        // Jump to the next quote, counting the lines in between.
         const quote = bytes.indexOf(QUOTE, i);
-        const stop = quote < 0 ? bytes.length : quote;
-        for (let nl = bytes.indexOf(LF, i); nl >= 0 && nl < stop; nl = bytes.indexOf(LF, nl + 1)) line++;
+        countLines(bytes, i, quote < 0 ? bytes.length : quote);
         if (quote < 0) return;
-        i = quote;
         state = 'quote-in-quoted';
+        i = quote + 1;
         continue;
       }
-      const byte = bytes[i];
-      if (byte === LF) line++;
-      if (state === 'quote-in-quoted' && byte === QUOTE) state = 'quoted';
-      else if (state === 'field-start' && byte === QUOTE) {
+      if (state === 'quote-in-quoted') {
+        if (bytes[i] === QUOTE) {
+          state = 'quoted';
+          i++;
+          continue;
+        }
+        state = 'unquoted'; // that quote closed the field; bytes[i] is read outside quotes
+      }
+      const quote = bytes.indexOf(QUOTE, i);
+      const stop = quote < 0 ? bytes.length : quote;
+      countLines(bytes, i, stop);
+      const atFieldStart = stop > i ? isFieldEnd(bytes[stop - 1]) : state === 'field-start';
+      if (quote < 0) {
+        state = atFieldStart ? 'field-start' : 'unquoted';
+        return;
+      }
+      if (atFieldStart) {
         state = 'quoted';
         openedOn = line;
-      } else state = byte === delimiter || byte === LF || byte === CR ? 'field-start' : 'unquoted';
+      } else state = 'unquoted';
+      i = quote + 1;
     }
   };
 

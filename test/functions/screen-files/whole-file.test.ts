@@ -151,6 +151,18 @@ describe('CSV quotes', () => {
     });
   });
 
+  it('does not take a doubled quote for the closing one, in any chunking', async () => {
+    // Prepare
+    const data = bytes(`${csvHeader}\nT1,"C1 ""x"",10.00,2025-06-01\nT2,C2,20.00,2025-06-01\n`);
+
+    // Act
+    const verdicts = await Promise.all([1, 2, 3, 4096].map((chunk) => judge('a.csv', data, chunk)));
+
+    // Assess
+    const open = { ok: false, reason: 'a quoted field opened on line 2 is never closed; the whole file is refused' };
+    expect(verdicts).toEqual([open, open, open, open]);
+  });
+
   it('takes the delimiter from the header: a quote after a semicolon opens a field', async () => {
     // Prepare
     const header = 'transaction_id;customer_id;transaction_amount;transaction_date';
