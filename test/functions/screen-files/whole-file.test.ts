@@ -1,5 +1,7 @@
 // Whole-file checks after the head (functions/screen-files/whole-file.ts, text-check.ts, parquet-check.ts):
 // JSON lines, CSV quotes and Parquet footers, read in ranges with bounded memory.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { verifyParquetFooter } from '../../../functions/screen-files/parquet-check';
 import { SCREEN_BYTES } from '../../../functions/screen-files/screen';
@@ -236,5 +238,28 @@ describe('Parquet footer', () => {
 
     // Assess
     expect(verdict).toEqual({ ok: false, reason });
+  });
+});
+
+describe('the messy fixtures of the local-service tests', () => {
+  const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/data', name));
+
+  it.each(['messy.csv', 'quoted.csv', 'latin1.csv', 'events.jsonl'])(
+    'accepts %s (valid if unusual) in any chunking',
+    async (name) => {
+      // Act
+      const verdicts = await Promise.all([1, 5, 4096].map((chunk) => judge(name, fixture(name), chunk)));
+
+      // Assess
+      expect(verdicts).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    },
+  );
+
+  it('refuses corrupt.parquet, a Parquet magic and garbage', async () => {
+    // Act
+    const verdict = await judge('corrupt.parquet', fixture('corrupt.parquet'));
+
+    // Assess
+    expect(verdict).toMatchObject({ ok: false, reason: expect.stringContaining('no PAR1 magic at the end') });
   });
 });
