@@ -1,5 +1,5 @@
 // First task of the state machine: screens the arrived files before the job reads them. A bad file
-// (empty, unreadable, missing required columns, a damaged gzip stream) is moved to the quarantine prefix, never
+// (empty, unreadable, missing required columns, damaged anywhere in it) is moved to the quarantine prefix, never
 // deleted, and the execution fails with BadInputFile naming each file, its reason and where it now is. The
 // other files of the batch stay in place; the next execution (or `lakepipe rerun`) processes them.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,9 +11,9 @@ import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
 import { type ArrivedObject, type ExecutionInput, executionInputSchema } from '../shared/pipeline-input';
 import { BadInputFile, NothingToProcess, type QuarantinedFile } from './errors';
-import { verifyGzip } from './gzip-check';
 import { exists, type ObjectStore, quarantine, readHead, readRange } from './objects';
 import { screenHead, type Verdict } from './screen';
+import { verifyWholeFile } from './whole-file';
 
 export const screenFilesEnvSchema = z
   .object({
@@ -46,7 +46,7 @@ export interface ScreenFilesDeps {
   now?: () => Date;
 }
 
-/** The head decides for every format; a gzip file is then inflated whole, since damage can sit anywhere. */
+/** The head decides first; then the whole file is checked (see whole-file.ts), since damage can sit anywhere. */
 async function judge(
   s3: ObjectStore,
   bucket: string,
@@ -55,8 +55,8 @@ async function judge(
   required: readonly string[],
 ): Promise<Verdict> {
   const verdict = screenHead(object.key, object.size, head, required);
-  if (!verdict.ok || !object.key.toLowerCase().endsWith('.gz')) return verdict;
-  return verifyGzip((start, end) => readRange(s3, bucket, object.key, start, end), object.size);
+  if (!verdict.ok) return verdict;
+  return verifyWholeFile(object.key, (start, end) => readRange(s3, bucket, object.key, start, end), object.size);
 }
 
 /** One object: accepted, quarantined now, or found quarantined by an earlier attempt. */

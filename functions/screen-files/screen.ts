@@ -34,30 +34,41 @@ function gunzipHead(bytes: Uint8Array): Uint8Array | undefined {
   }
 }
 
+const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+function splitCsvLine(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') {
+      if (quoted && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (ch === delimiter && !quoted) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** The delimiter that splits a CSV header line (quotes honoured) into the most columns. */
+export function csvDelimiter(line: string): string {
+  let best: { delimiter: string; cells: number } = { delimiter: ',', cells: 0 };
+  for (const delimiter of CSV_DELIMITERS) {
+    const cells = splitCsvLine(line, delimiter).length;
+    if (cells > best.cells) best = { delimiter, cells };
+  }
+  return best.delimiter;
+}
+
 /** Splits one CSV header line (quotes honoured) with the delimiter that gives the most columns. */
 export function parseCsvHeader(line: string): string[] {
-  const candidates = [',', ';', '\t', '|'];
-  let best: string[] = [];
-  for (const delimiter of candidates) {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (ch === '"') {
-        if (quoted && line[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = !quoted;
-      } else if (ch === delimiter && !quoted) {
-        cells.push(cell);
-        cell = '';
-      } else cell += ch;
-    }
-    cells.push(cell);
-    if (cells.length > best.length) best = cells;
-  }
-  return best.map((c) => c.trim().toLowerCase());
+  return splitCsvLine(line, csvDelimiter(line)).map((c) => c.trim().toLowerCase());
 }
 
 function missingColumns(found: string[], required: readonly string[]): string[] {

@@ -11,7 +11,8 @@ export type IgnoreReason =
   | 'pipeline-output'
   | 'outside-datasets'
   | 'zero-byte'
-  | 'unsupported-extension';
+  | 'unsupported-extension'
+  | 'hidden-file';
 
 export interface ArrivedRecord {
   messageId: string;
@@ -61,7 +62,14 @@ export function classify(config: PlanConfig, n: S3Notification): { reason: Ignor
   if (plan === undefined) return { reason: 'outside-datasets' };
   if (n.size === 0) return { reason: 'zero-byte' };
   if (!config.supportedExtensions.some((ext) => n.key.endsWith(ext))) return { reason: 'unsupported-extension' };
+  if (isHidden(n.key.slice(plan.prefix.length))) return { reason: 'hidden-file' };
   return { plan };
+}
+
+// A file or folder under the dataset prefix whose name starts with `_` or `.` is hidden to Hadoop readers and
+// excluded by the crawler (`**/_*`, `**/.*`): an execution for it would read nothing and still report success.
+export function isHidden(relativeKey: string): boolean {
+  return relativeKey.split('/').some((segment) => segment.startsWith('_') || segment.startsWith('.'));
 }
 
 function compareObjects(a: ArrivedObject, b: ArrivedObject): number {

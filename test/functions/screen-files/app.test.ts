@@ -64,7 +64,7 @@ describe('screen-files', () => {
   const s3 = s3Adapter(new S3Client({ region: 'eu-west-1' }));
   beforeEach(() => s3Mock.reset());
 
-  it('passes good files through, reading only the head of each', async () => {
+  it('passes good files through, reading the head of each first', async () => {
     s3Mock.on(GetObjectCommand).resolves({ Body: body('transaction_id,customer_id\nT1,C1\n') });
 
     const out = await screenFiles(input('raw/customer_transactions/a.csv'), { config, s3 });
@@ -156,6 +156,52 @@ describe('screen-files', () => {
           location: `s3://raw-bucket/quarantine/${key}`,
         },
       ],
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, { Key: `quarantine/${key}` });
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: key });
+  });
+
+  const header = 'transaction_id,customer_id,transaction_amount,transaction_date';
+  const rows = Array.from({ length: 4000 }, (_, i) => `T${i},C${i % 50},10.00,2025-06-01`);
+  const records = rows.map((r) => {
+    const [transaction_id, customer_id] = r.split(',');
+    return JSON.stringify({ transaction_id, customer_id });
+  });
+  const parquetFile = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(200_000, 1), Buffer.from('PAR1')]);
+  it.each([
+    [
+      'a JSON-lines file with an object cut short',
+      'broken.jsonl',
+      Buffer.from(`${records.join('\n')}\n{"transaction_id":"T9","cust\n${records[0]}\n`),
+      'line 4001 is not valid JSON (cut short or malformed); the whole file is refused',
+    ],
+    [
+      'a CSV with a quoted field left open',
+      'open.csv',
+      Buffer.from(`${header}\n${rows.join('\n')}\nT9,"C1,10.00,2025-06-01\n${rows[0]}\n`),
+      'a quoted field opened on line 4002 is never closed; the whole file is refused',
+    ],
+    [
+      'a Parquet file cut in half',
+      'half.parquet',
+      parquetFile.subarray(0, 100_000),
+      'damaged Parquet file (no PAR1 magic at the end: cut short or not whole); the whole file is refused',
+    ],
+  ])('refuses %s past the head whole: quarantined, nothing accepted', async (_what, name, data, reason) => {
+    // Prepare
+    const key = `raw/customer_transactions/${name}`;
+    s3Mock.on(GetObjectCommand).callsFake((req: { Range?: string }) => ({ Body: rangedBody(data, req.Range) }));
+    const event = input(key);
+    event.objects[0] = { ...(event.objects[0] as ExecutionInput['objects'][number]), size: data.length };
+
+    // Act
+    const act = screenFiles(event, { config, s3 });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'BadInputFile',
+      message: expect.stringContaining(`${key}: ${reason} (now at s3://raw-bucket/quarantine/${key})`),
+      files: [{ key, reason, location: `s3://raw-bucket/quarantine/${key}` }],
     });
     expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, { Key: `quarantine/${key}` });
     expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: key });

@@ -256,6 +256,30 @@ describe('start-pipeline handler', () => {
     );
   });
 
+  it('ignores hidden files (_x.csv, .x.csv), which the crawler excludes, logging why and starting nothing', async () => {
+    // Prepare
+    const event = loadEvent('object-created-put');
+    const [record] = event.Records;
+    const body = (key: string) => (record?.body ?? '').replace('2026/11/transactions-2026-11-23.csv', key);
+    event.Records = ['_x.csv', '.x.csv'].map((key, i) => ({
+      ...(record as SQSEvent['Records'][number]),
+      messageId: `m${i}`,
+      body: body(key),
+    }));
+
+    // Act
+    const result = await env.handler(event, lambdaContext);
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(env.sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+    const ignored = env.lines.filter((l) => l.message === 'object ignored');
+    expect(ignored.map((l) => [l.context.key, l.context.reason])).toEqual([
+      ['raw/customer_transactions/_x.csv', 'hidden-file'],
+      ['raw/customer_transactions/.x.csv', 'hidden-file'],
+    ]);
+  });
+
   it('reports malformed bodies as batch item failures with their message ids and still runs the rest', async () => {
     // Prepare
     env.sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: NOW });

@@ -45,6 +45,10 @@ describe('classify', () => {
     ['raw/customer_transactionsX/x.csv', 'outside-datasets'],
     ['athena-results/abc.csv', 'pipeline-output'],
     ['_lakepipe/state.json', 'pipeline-output'],
+    ['raw/customer_transactions/_x.csv', 'hidden-file'],
+    ['raw/customer_transactions/.x.csv', 'hidden-file'],
+    ['raw/customer_transactions/2026/_tmp/x.csv', 'hidden-file'],
+    ['raw/customer_transactions/.staging/x.json', 'hidden-file'],
   ])('ignores %s as %s', (key, reason) => {
     // Act
     const decision = classify(config, arrival('m', { key }).notification);
