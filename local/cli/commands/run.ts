@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { hasErrorName } from '../../../functions/shared/errors';
+import { errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
+import { isHidden } from '../../../functions/start-pipeline/plan';
 import { generateTransactionsFile } from '../../generate/transactions';
 import type { LandedObject } from '../../twin/arrival-events';
 import type { Twin } from '../../twin/twin';
@@ -46,19 +47,19 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
   try {
     const inputs = files.length ? files : [await sampleFile(home, Math.floor(rows), io)];
     const landed = await landFiles(twin, inputs).catch((error: unknown) => {
-      throw hasErrorName(error, 'BadInputError') ? new UsageError((error as Error).message) : error;
+      throw hasErrorName(error, 'BadInputError') ? new UsageError(errorMessage(error)) : error;
     });
     io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${twin.plan.prefix}`);
     const arrival = await deliverArrivals(twin, landed);
     if (arrival.failedMessages.length) {
       io.error(`start-pipeline reported ${arrival.failedMessages.length} message(s) as failed (SQS would retry them)`);
     }
-    const empty = landed.filter((o) => o.size === 0);
+    const ignored = landed.filter((o) => ignoredBecause(o, twin.plan.prefix) !== undefined);
     if (arrival.started.length === 0) {
-      await sayWhyNothingStarted(twin, landed, empty, io);
+      await sayWhyNothingStarted(twin, landed, ignored, io);
       return arrival.failedMessages.length ? EXIT.failed : EXIT.ok;
     }
-    if (empty.length) io.progress(ignoredEmpty(empty));
+    for (const line of ignoredLines(ignored, twin.plan.prefix)) io.progress(line);
     io.progress(`started ${arrival.started.join(', ')}`);
     const records = await waitForExecutions(twin, arrival.started);
     progress.stop();
@@ -68,22 +69,30 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
   }
 }
 
-function ignoredEmpty(empty: LandedObject[]): string {
-  const what = empty.length === 1 ? 'the file is empty' : 'the files are empty';
-  return `ignored ${empty.map((o) => o.key).join(', ')}: ${what} (the arrival handler skips zero-byte objects)`;
+/** Why the arrival handler skips a landed object without starting anything, as it decides it; undefined if not. */
+function ignoredBecause(o: LandedObject, prefix: string): string | undefined {
+  if (o.size === 0) return 'the file is empty (the arrival handler skips zero-byte objects)';
+  if (isHidden(o.key.slice(prefix.length))) {
+    return 'its name starts with "_" or "." (hidden files are skipped, as the crawler skips them)';
+  }
+  return undefined;
 }
 
-/** Why no execution started, file by file: empty (ignored), or delivered before (only an existing one is named). */
-async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], empty: LandedObject[], io: CliIo) {
-  if (empty.length) io.say(ignoredEmpty(empty));
-  const delivered = landed.filter((o) => o.size > 0);
+function ignoredLines(ignored: LandedObject[], prefix: string): string[] {
+  return ignored.map((o) => `ignored ${o.key}: ${ignoredBecause(o, prefix)}`);
+}
+
+/** Why no execution started, file by file: ignored (and why), or delivered before (only an existing one is named). */
+async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], ignored: LandedObject[], io: CliIo) {
+  for (const line of ignoredLines(ignored, twin.plan.prefix)) io.say(line);
+  const delivered = landed.filter((o) => !ignored.includes(o));
   if (delivered.length === 0) return;
   const name = executionName(
     twin.plan.dataset,
     delivered[0]?.bucket ?? '',
     delivered.map((o) => ({ ...o, eventTime: o.eventTime.toISOString() })),
   );
-  const files = empty.length ? 'the other files' : 'these files';
+  const files = ignored.length ? 'the other files' : 'these files';
   io.say(
     (await twin.store.get(name))
       ? `${files} were delivered before; no new execution (see: lakepipe describe ${name})`

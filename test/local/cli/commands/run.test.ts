@@ -62,4 +62,16 @@ describe('lakepipe run with empty files and files delivered before', () => {
     });
     expect(stderr.match(IGNORED)?.[1]).toBe('raw/customer_transactions/hollow.csv');
   });
+
+  it('says a hidden file (a name starting with "_" or ".") was ignored and why, and names no execution', async () => {
+    const hidden = await generated(dir, '_staging.csv', { rows: 10, seed: 7, idPrefix: 'HID-' });
+
+    const { code, stdout } = await cli('run', hidden, '--home', await tempDir('lakepipe-cli-run-hidden-'));
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^ignored raw\/customer_transactions\/_staging\.csv: its name starts with "_" or "\." \(hidden files are skipped/m,
+    );
+    expect(stdout).not.toMatch(/describe|delivered before/);
+  });
 });
