@@ -123,6 +123,20 @@ function sourceReader(format: FileFormat, table: Glue.Table, files: SniffedFile[
   );
 }
 
+/**
+ * JSON lines with every key read as VARCHAR: a string arrives as its text without quotes and a number, object or
+ * array as JSON text, whatever type other lines give the key. Auto-detected types would turn a key that is a
+ * number on one line and a string on another into JSON, whose text keeps the quotes (`"J1"`), and a key that is
+ * always an object into a STRUCT printed as `{'k': 1}`. DuckDB prints a number as its value (`12.50` as `12.5`).
+ */
+function jsonTextReader(files: SniffedFile[], keys: string[]): string {
+  const struct = keys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ');
+  return (
+    `read_json(${listLiteral(files)}, format='auto', union_by_name=true, columns={${struct}}, ` +
+    `filename=${sqlString(FILE_COLUMN)})`
+  );
+}
+
 /** The output columns of the source in order: catalog columns, partition keys, `source_file`; all text. */
 function sourceColumns(table: Glue.Table): { columns: string[]; partitionKeys: string[] } {
   return {
@@ -135,13 +149,14 @@ function sourceColumns(table: Glue.Table): { columns: string[]; partitionKeys: s
 async function groupSelect(db: DuckDb, table: Glue.Table, files: SniffedFile[], parallel: boolean): Promise<string> {
   const first = files[0];
   if (!first) throw new Error('a source group needs a file');
-  const from = sourceReader(first.format, table, files, parallel);
+  let from = sourceReader(first.format, table, files, parallel);
   const described = await db.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`);
   const present = new Map<string, string>();
   for (const { column_name: name } of described) {
     if (name !== FILE_COLUMN && !present.has(name.toLowerCase())) present.set(name.toLowerCase(), name);
   }
   const { columns, partitionKeys } = sourceColumns(table);
+  if (first.format === 'json') from = jsonTextReader(files, [...present.values()]);
   const select = columns.map((name) => {
     const found = present.get(name.toLowerCase());
     const value = found === undefined ? 'NULL' : `base."${found.replaceAll('"', '""')}"`;
