@@ -27,6 +27,10 @@ FROM (
     nullif(trim(CAST(s.store_id AS STRING)), '') AS store_id,
     nullif(trim(CAST(s.channel AS STRING)), '') AS channel,
     nullif(trim(CAST(s.product_category AS STRING)), '') AS product_category,
+    -- As read, for rejected_transactions, which keeps a rejected row's raw text.
+    CAST(s.store_id AS STRING) AS store_id_raw,
+    CAST(s.channel AS STRING) AS channel_raw,
+    CAST(s.product_category AS STRING) AS product_category_raw,
     -- The raw columns no step names, as read (job.yml source.passThrough): `s.col, ` for each.
     ${pass_through:s}
     s.source_file
