@@ -17,6 +17,13 @@ import { duckEncoding, FILE_COLUMN, listTableFiles, reader, type TableFile, tabl
 
 type FileFormat = 'csv' | 'json' | 'parquet';
 
+export class MalformedCsvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedCsvError';
+  }
+}
+
 export interface SourceScanOptions {
   table: Glue.Table;
   partitions: Glue.Partition[];
@@ -113,6 +120,73 @@ function csvReader(table: Glue.Table, files: SniffedFile[], parallel: boolean): 
   return `read_csv(${listLiteral(files)}, ${options.join(', ')})`;
 }
 
+/** The number of fields of a CSV line, with RFC 4180 quoting (a quoted delimiter is not a separator). */
+function fieldCount(line: string, delimiter: string): number {
+  let count = 1;
+  let quoted = false;
+  for (const c of line) {
+    if (c === '"') quoted = !quoted;
+    else if (c === delimiter && !quoted) count++;
+  }
+  return count;
+}
+
+const CSV_ERRORS = 'lakepipe_csv_errors';
+const CSV_SCANS = 'lakepipe_csv_scans';
+const CSV_ERROR_TEXT: Record<string, string> = {
+  'TOO MANY COLUMNS': 'more fields than the header',
+  'UNQUOTED VALUE': 'a stray quote',
+};
+
+/**
+ * Refuses the run when a CSV file has a malformed row: more fields than its header (or than the catalog's
+ * columns, header-less), or a stray quote (`"a"b`). The lenient scan would keep such a row with its extra fields
+ * or the text after the quote dropped. Spark's CSV reader in Glue's default PERMISSIVE mode drops extra tokens
+ * silently too, and otherwise keeps a corrupt record with its fields NULL and the line only in a
+ * `_corrupt_record` column the job's source does not have; so the twin refuses the file whole, naming the line,
+ * rather than load a row that is not what the file says.
+ */
+async function checkCsvRows(db: DuckDb, table: Glue.Table, files: SniffedFile[]): Promise<void> {
+  const csvTable = tableFormat(table) === 'csv';
+  const serde = table.StorageDescriptor?.SerdeInfo;
+  const params = csvTable ? (serde?.Parameters ?? {}) : {};
+  const isOpenCsv = (serde?.SerializationLibrary ?? '').includes('OpenCSVSerde');
+  const delimiter =
+    (isOpenCsv ? params.separatorChar : (params['field.delim'] ?? params['serialization.format'])) ?? ',';
+  const skip = Number.parseInt(table.Parameters?.['skip.header.line.count'] ?? '0', 10) || 0;
+  const header = skip > 0 || !csvTable;
+  for (const file of files) {
+    if (header && file.firstLine === undefined) continue; // no data row fits in the sniffed head's first line
+    const width = header
+      ? fieldCount(file.firstLine ?? '', delimiter)
+      : (table.StorageDescriptor?.Columns ?? []).length;
+    const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    const options = [
+      `delim=${sqlString(delimiter)}`,
+      `quote='"'`,
+      `escape='"'`,
+      `encoding=${sqlString(duckEncoding(params['serialization.encoding']))}`,
+      'null_padding=true',
+      'strict_mode=true',
+      'auto_detect=false',
+      `header=${header}`,
+      `columns={${columns}}`,
+      'store_rejects=true',
+      `rejects_table=${sqlString(CSV_ERRORS)}`,
+      `rejects_scan=${sqlString(CSV_SCANS)}`,
+    ];
+    if (skip > 1) options.push(`skip=${skip - 1}`);
+    await db.run(`SELECT count(*) FROM read_csv(${sqlString(escapeGlob(file.path))}, ${options.join(', ')})`);
+    const [bad] = await db.query<{ line: bigint; error_type: string }>(
+      `SELECT line, error_type FROM ${CSV_ERRORS} ORDER BY line LIMIT 1`,
+    );
+    if (bad) {
+      const what = CSV_ERROR_TEXT[bad.error_type] ?? bad.error_type.toLowerCase();
+      throw new MalformedCsvError(`${file.uri}: line ${bad.line} is malformed (${what}); the file is refused whole`);
+    }
+  }
+}
+
 function sourceReader(format: FileFormat, table: Glue.Table, files: SniffedFile[], parallel: boolean): string {
   if (format === 'csv') return csvReader(table, files, parallel);
   return reader(
@@ -194,7 +268,9 @@ export async function buildSourceScan(
   const selects: string[] = [];
   for (const format of ['csv', 'json', 'parquet'] as const) {
     const group = sniffed.filter((f) => f.format === format);
-    if (group.length > 0) selects.push(await groupSelect(db, options.table, group, options.parallel));
+    if (group.length === 0) continue;
+    if (format === 'csv') await checkCsvRows(db, options.table, group);
+    selects.push(await groupSelect(db, options.table, group, options.parallel));
   }
   return { sql: `(${selects.join(' UNION ALL ')})`, files };
 }
