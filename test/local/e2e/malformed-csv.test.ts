@@ -1,43 +1,47 @@
 // A CSV row that is not what its header says (more fields, a stray quote) is never loaded with part of it
-// dropped: the job refuses the file whole and the execution fails naming the line
-// (local/glue/jobs/source-scan.ts says why this and not Spark's PERMISSIVE handling).
+// dropped: it is rejected as malformed_row and the file's other rows load, as Spark's PERMISSIVE mode keeps
+// going past a corrupt record (local/glue/jobs/source-scan.ts says how).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { newTwin, runFiles, sql, tempDir } from './support';
+import { newTwin, outcome, runFiles, sql, tempDir } from './support';
 
 jest.setTimeout(180_000);
 
 const HEADER = 'transaction_id,customer_id,transaction_amount,transaction_date,store_id,channel,product_category';
 const VALID = Array.from({ length: 24 }, (_, i) => `V${i},C${i},20.00,2024-03-02,S001,web,toys`);
 
-async function runWith(row: string): Promise<{ status?: string; cause?: string; loaded: number }> {
+async function runWith(row: string): Promise<{ outcome: unknown; rejected: unknown[]; loaded: unknown[] }> {
   const dir = await tempDir();
   const file = path.join(dir, 'malformed.csv');
   await writeFile(file, `${[HEADER, 'Q1,C1,10.00,2024-03-01,S001,web,"quoted, fine"', row, ...VALID].join('\n')}\n`);
-  const twin = await newTwin();
+  const twin = await newTwin({ rejectedShareMax: 1 });
   const [run] = await runFiles(twin, [file]);
-  const [enriched] = await sql(twin, 'SELECT count(*) AS n FROM transactions_enriched');
-  return { status: run?.status, cause: run?.cause, loaded: Number(enriched?.n) };
+  return {
+    outcome: outcome(run),
+    rejected: await sql(twin, 'SELECT transaction_id, product_category, reject_reason FROM rejected_transactions'),
+    loaded: await sql(
+      twin,
+      "SELECT count(*) AS n, max(CASE WHEN transaction_id = 'Q1' THEN product_category END) AS q1 FROM transactions_enriched",
+    ),
+  };
 }
 
-it('refuses a file whose row has more fields than the header, naming the line', async () => {
+it('rejects a row with more fields than the header as malformed and loads the others', async () => {
   // Prepare, Act
-  const result = await runWith('V99,C1,20.00,2024-03-02,S001,web,toys,EXTRA,MORE');
+  const result = await runWith('X1,C1,20.00,2024-03-02,S001,web,toys,EXTRA,MORE');
 
   // Assess
-  expect(result.status).toBe('FAILED');
-  expect(result.cause).toContain(
-    'raw/customer_transactions/malformed.csv: line 3 is malformed (more fields than the header)',
-  );
-  expect(result.loaded).toBe(0);
+  expect(result.outcome).toEqual({ status: 'SUCCEEDED' });
+  expect(result.rejected).toEqual([{ transaction_id: 'X1', product_category: 'toys', reject_reason: 'malformed_row' }]);
+  expect(result.loaded).toEqual([{ n: '25', q1: 'quoted, fine' }]);
 });
 
-it('refuses a file whose row has a stray quote, naming the line', async () => {
+it('rejects a row with a stray quote as malformed and loads the others', async () => {
   // Prepare, Act
-  const result = await runWith('V99,C1,20.00,2024-03-02,S001,web,"a"b');
+  const result = await runWith('X1,C1,20.00,2024-03-02,S001,web,"a"b');
 
   // Assess
-  expect(result.status).toBe('FAILED');
-  expect(result.cause).toContain('raw/customer_transactions/malformed.csv: line 3 is malformed (a stray quote)');
-  expect(result.loaded).toBe(0);
+  expect(result.outcome).toEqual({ status: 'SUCCEEDED' });
+  expect(result.rejected).toEqual([{ transaction_id: 'X1', product_category: 'ab', reject_reason: 'malformed_row' }]);
+  expect(result.loaded).toEqual([{ n: '25', q1: 'quoted, fine' }]);
 });
