@@ -540,6 +540,10 @@ def main(argv):
     # names pass through (the manifest's source.passThrough).
     source = source.select([F.col("`%s`" % c).cast("string").alias(c) for c in source.columns])
     pass_through = pass_through_columns(manifest, source.columns)
+    # The steps read _corrupt_record, a malformed CSV row's text, which the DuckDB runner sets; Glue's reader
+    # flags no row, so here it is NULL unless the source has it.
+    if "_corrupt_record" not in source.columns:
+        source = source.withColumn("_corrupt_record", F.lit(None).cast("string"))
     source = source.withColumn("source_file", F.input_file_name())
     source.createOrReplaceTempView("source")
     # One row per file read, for the audit step. Spark knows a file by its rows only, so unlike the DuckDB runner

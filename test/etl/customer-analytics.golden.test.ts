@@ -317,7 +317,8 @@ describe('typed source columns (the crawler saw clean data: double amounts, date
       await typedDb.run(
         `CREATE OR REPLACE TEMP TABLE source AS
          SELECT transaction_id, customer_id, CAST(transaction_amount AS DOUBLE) AS transaction_amount,
-                CAST(transaction_date AS DATE) AS transaction_date, store_id, channel, product_category, source_file
+                CAST(transaction_date AS DATE) AS transaction_date, store_id, channel, product_category, _corrupt_record,
+                source_file
          FROM source WHERE transaction_id BETWEEN 'T001' AND 'T019' AND customer_id IS NOT NULL
          QUALIFY row_number() OVER (PARTITION BY transaction_id) = 1`,
       );

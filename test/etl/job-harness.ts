@@ -74,7 +74,7 @@ export interface RawFile {
 export async function sourceFromCsv(db: DuckDb, files: RawFile[]): Promise<void> {
   const parts = files.map(
     (f) =>
-      `SELECT *, ${sqlString(f.uri)} AS source_file FROM read_csv(${sqlString(f.file)}, header = true, all_varchar = true)`,
+      `SELECT *, CAST(NULL AS VARCHAR) AS _corrupt_record, ${sqlString(f.uri)} AS source_file FROM read_csv(${sqlString(f.file)}, header = true, all_varchar = true)`,
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE source AS ${parts.join(' UNION ALL BY NAME ')}`);
   const uris = files.map((f) => `(${sqlString(f.uri)})`).join(', ');

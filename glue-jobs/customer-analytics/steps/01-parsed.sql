@@ -3,12 +3,13 @@
 -- Parsing: each column goes through STRING first, because the crawler types a column by what it saw (bigint,
 -- double, date or string); TRY_CAST and one-argument to_date are NULL on bad input in Spark 3.5 non-ANSI and in
 -- DuckDB (spark-compat.sql).
--- invalid_reason: why a row is rejected, or NULL when it is valid. First failing rule wins: missing_transaction_id,
--- missing_customer_id, non_numeric_amount (also empty), non_positive_amount (after rounding to cents),
--- missing_date, unparseable_date. Duplicates are judged later (04-checked.sql).
+-- invalid_reason: why a row is rejected, or NULL when it is valid. First failing rule wins: malformed_row (the
+-- runner's _corrupt_record), missing_transaction_id, missing_customer_id, non_numeric_amount (also empty),
+-- non_positive_amount (after rounding to cents), missing_date, unparseable_date. Duplicates are judged later (04-checked.sql).
 SELECT
   t.*,
   CASE
+    WHEN t._corrupt_record IS NOT NULL THEN 'malformed_row'
     WHEN t.transaction_id IS NULL THEN 'missing_transaction_id'
     WHEN t.customer_id IS NULL THEN 'missing_customer_id'
     WHEN t.transaction_amount IS NULL THEN 'non_numeric_amount'
@@ -27,8 +28,14 @@ FROM (
     nullif(trim(CAST(s.store_id AS STRING)), '') AS store_id,
     nullif(trim(CAST(s.channel AS STRING)), '') AS channel,
     nullif(trim(CAST(s.product_category AS STRING)), '') AS product_category,
+    -- As read, for rejected_transactions, which keeps a rejected row's raw text.
+    CAST(s.store_id AS STRING) AS store_id_raw,
+    CAST(s.channel AS STRING) AS channel_raw,
+    CAST(s.product_category AS STRING) AS product_category_raw,
     -- The raw columns no step names, as read (job.yml source.passThrough): `s.col, ` for each.
     ${pass_through:s}
+    -- A malformed row's text (a CSV row with more fields than its header, a stray quote), else NULL.
+    s._corrupt_record,
     s.source_file
   FROM source AS s
 ) AS t

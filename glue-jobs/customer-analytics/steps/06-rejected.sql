@@ -6,6 +6,9 @@ SELECT
   transaction_date_raw,
   transaction_amount,
   transaction_date,
+  store_id_raw AS store_id,
+  channel_raw AS channel,
+  product_category_raw AS product_category,
   reject_reason,
   ${pass_through}
   source_file,

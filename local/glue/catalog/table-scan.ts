@@ -9,13 +9,13 @@
 // - CSV is read all-VARCHAR and then TRY_CAST to the catalog type: like Hive's LazySimpleSerDe, a value that does
 //   not parse becomes NULL instead of failing the whole query. Empty fields stay '' (Hive's null marker is `\N`,
 //   `serialization.null.format`), so empty strings survive and empty numbers become NULL.
+// - CSV is read with RFC 4180 quoting (`"` quotes, `""` escapes) whatever the SerDe says, the way the job reads
+//   the same files, so a query over the raw table counts the rows the job read.
 // - Ragged rows: short rows are padded with NULL (null_padding) and extra fields dropped (strict_mode=false),
-//   as Hive does. DuckDB allows null_padding with quoted newlines only on its single-threaded scanner, so a
-//   table with a quote character (OpenCSVSerde) reads with parallel=false unless the caller asks for the
-//   parallel scanner (`parallel`). That scanner raises NULL_PADDING_QUOTED_NEWLINE (see below) as soon as it
-//   meets a quoted newline instead of misreading it, so a caller that retries single-threaded on that error
-//   gets the same rows, and the common case keeps the faster parallel scan. LazySimpleSerDe has no quoting:
-//   always parallel.
+//   as Hive does. DuckDB allows null_padding with quoted newlines only on its single-threaded scanner, so CSV
+//   reads with parallel=false unless the caller asks for the parallel scanner (`parallel`). That scanner raises
+//   NULL_PADDING_QUOTED_NEWLINE (see below) as soon as it meets a quoted newline instead of misreading it, so a
+//   caller that retries single-threaded on that error gets the same rows.
 // - union_by_name slows the scan, so it is used only when the files' header lines differ.
 // - Lines longer than DuckDB's default max_line_size (2 MB) fail loudly: a larger limit slows every scan.
 // - ignore_errors is NOT used: it drops whole rows silently; a malformed file should fail the run loudly.
@@ -197,22 +197,21 @@ function csvReader(table: Glue.Table, files: string[], { columns, sameHeader, pa
   const isOpenCsv = (serde?.SerializationLibrary ?? '').includes('OpenCSVSerde');
   const delimiter =
     (isOpenCsv ? params.separatorChar : (params['field.delim'] ?? params['serialization.format'])) ?? ',';
-  const quote = isOpenCsv ? (params.quoteChar ?? '"') : '';
-  const escapeChar = isOpenCsv ? (params.escapeChar ?? '\\') : (params['escape.delim'] ?? '');
   const skip = Number.parseInt(table.Parameters?.['skip.header.line.count'] ?? '0', 10) || 0;
   const encoding = duckEncoding(params['serialization.encoding']);
   const options = [
     `delim=${sqlString(delimiter)}`,
-    `quote=${sqlString(quote)}`,
-    // DuckDB wants escape = quote for RFC 4180 doubled quotes; OpenCSVSerde's default backslash otherwise.
-    `escape=${sqlString(escapeChar === '' ? quote : escapeChar)}`,
+    // RFC 4180 quoting whatever the SerDe says, as the job reads its source (local/glue/jobs/source-scan.ts): the
+    // crawler picks the SerDe from a sample, so a quote past it would split a row here that the job read whole.
+    `quote='"'`,
+    `escape='"'`,
     `nullstr=${sqlString(params['serialization.null.format'] ?? '\\N')}`,
     `encoding=${sqlString(encoding)}`,
     'null_padding=true',
     'strict_mode=false',
     `filename=${sqlString(FILE_COLUMN)}`,
   ];
-  if (quote !== '' && !parallel) options.push('parallel=false');
+  if (!parallel) options.push('parallel=false');
   if (skip > 0) {
     options.push('header=true', 'all_varchar=true');
     if (!sameHeader) options.push('union_by_name=true');

@@ -237,7 +237,7 @@ async function defineSource(db: DuckDb, run: RunContext, plan: StepPlan, paralle
   const copySource = run.req.materializeSource ?? 'auto';
   if (copySource === false || (copySource === 'auto' && plan.sourceReads !== undefined && plan.sourceReads <= 1)) {
     await db.run(`CREATE TEMP VIEW source AS ${scan.sql}`);
-    if (scan.files.length === 0) return {};
+    if (scan.files.length === 0 || !scan.scansEveryRow) return {};
     const profile = path.join(run.runDir, 'profile.json');
     return {
       counter: new SourceRowCounter(
