@@ -5,7 +5,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ParseTree } from 'antlr4ng';
-import { SparkSQL } from 'dt-sql-parser';
+import { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
 import {
   FunctionNameContext,
   IdentifierListContext,

@@ -2,7 +2,7 @@
 // differs on DuckDB (functions, operators, VALUES, EXTRACT fields, result column names); refuses what it cannot
 // reproduce. Functions are mapped by the table in ./functions.ts.
 import type { ParserRuleContext, ParseTree } from 'antlr4ng';
-import { TrinoSQL } from 'dt-sql-parser';
+import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino';
 import {
   ArithmeticBinaryContext,
   AtTimeZoneContext,
