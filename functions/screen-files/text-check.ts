@@ -12,6 +12,9 @@ export interface TextCheck {
 }
 
 const LF = 0x0a;
+
+/** The same bytes as a Buffer, without a copy: Buffer's indexOf is native, a Uint8Array's is several times slower. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const CR = 0x0d;
 const QUOTE = 0x22;
 
@@ -64,7 +67,8 @@ export function jsonLinesCheck(maxLineBytes = MAX_JSON_LINE_BYTES): TextCheck {
       : `line ${lineNumber} is not a JSON object`;
   };
   return {
-    write(bytes) {
+    write(chunk) {
+      const bytes = asBuffer(chunk);
       let start = 0;
       for (let newline = bytes.indexOf(LF); newline >= 0; newline = bytes.indexOf(LF, start)) {
         const reason = judgeLine(pending.take(bytes.subarray(start, newline)));
@@ -145,7 +149,8 @@ export function csvQuotesCheck(): TextCheck {
   };
 
   return {
-    write(bytes) {
+    write(chunk) {
+      const bytes = asBuffer(chunk);
       if (delimiter === undefined) {
         header.add(bytes);
         if (bytes.includes(LF) || header.bytes >= SCREEN_BYTES) start();
