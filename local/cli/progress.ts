@@ -15,7 +15,7 @@ export class ProgressView {
   /** States whose failure was printed, so the failed-caught-exited sequence prints one line and no success. */
   private readonly failed = new Set<string>();
   private ticker: NodeJS.Timeout | undefined;
-  private current: { label: string; since: number } | undefined;
+  private current: { execution: string; label: string; since: number } | undefined;
   private frame = 0;
   private lastLogged = 0;
 
@@ -28,8 +28,8 @@ export class ProgressView {
     if (this.io.interactive && this.current) process.stderr.write('\r\x1b[2K');
   }
 
-  private startTicker(label: string): void {
-    this.current = { label, since: Date.now() };
+  private startTicker(execution: string, label: string): void {
+    this.current = { execution, label, since: Date.now() };
     this.lastLogged = Date.now();
     if (this.ticker) return;
     this.ticker = setInterval(() => this.tick(), this.io.interactive ? 100 : 1000);
@@ -48,19 +48,31 @@ export class ProgressView {
     }
   }
 
-  stop(): void {
-    for (const execution of new Set([...this.pendingDone.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))) {
-      this.flush(execution);
-    }
+  private stopTicker(): void {
     this.clearLine();
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
     this.current = undefined;
   }
 
+  stop(): void {
+    for (const execution of new Set([...this.pendingDone.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))) {
+      this.flush(execution);
+    }
+    this.stopTicker();
+  }
+
   /** Feed it every history event of one execution. */
   onEvent(execution: string, event: HistoryEvent): void {
-    if (event.index !== undefined || !event.state) return;
+    if (event.index !== undefined) return;
+    if (!event.state) {
+      // The execution ended: its last state is done, and a long-lived process (watch) must not keep ticking it.
+      if (/^Execution(Succeeded|Failed|Aborted|Timeout|TimedOut)$/.test(event.type)) {
+        this.flush(execution);
+        if (this.current?.execution === execution) this.stopTicker();
+      }
+      return;
+    }
     const key = `${execution}/${event.state}`;
     const at = Date.parse(event.timestamp);
     const shown = event.stateType === 'Task' || event.stateType === 'Map';
@@ -85,8 +97,8 @@ export class ProgressView {
         if (!this.started.has(key)) this.started.set(key, at);
         // A loop (the crawler poll) prints its first visit; later ones only move the live line.
         if (shown && visits === 1) this.io.progress(`  ▶ ${event.state}`);
-        if (shown) this.startTicker(visits > 1 ? `${event.state} (check ${visits})` : event.state);
-        else if (event.stateType === 'Wait') this.startTicker(`${event.state}`);
+        if (shown) this.startTicker(execution, visits > 1 ? `${event.state} (check ${visits})` : event.state);
+        else if (event.stateType === 'Wait') this.startTicker(execution, `${event.state}`);
         break;
       }
       case 'StateExited':

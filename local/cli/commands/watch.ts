@@ -8,36 +8,46 @@ import { openTwin } from '../twin-session';
 interface WatchOptions {
   dir?: string;
   batchWindow?: string;
+  settle?: string;
 }
 
 export const watchCommand = (act: Act) =>
   new Command('watch')
     .summary('run the pipeline on every file dropped in the landing folder')
     .description(
-      'Watches the landing folder, waits until a file is completely written, batches arrivals like the SQS ' +
-        'batching window and runs them. Ctrl-C stops taking files and lets running executions finish; Ctrl-C ' +
-        'again aborts them (marked ABORTED, redrivable).',
+      'Watches the landing folder, waits until a file has not changed for the settle time, batches arrivals ' +
+        'like the SQS batching window and lands and runs each file on its own: a file that cannot be landed is ' +
+        'reported once and left alone. Names starting with "." or "_" or ending in .tmp, .part or .crdownload ' +
+        'are never picked up: a writer that may pause longer than the settle time writes under such a name, ' +
+        'then renames the file. A file changed after it was landed is not loaded again; land it under a new ' +
+        'name. Ctrl-C stops taking files and lets running executions finish; Ctrl-C again aborts them (marked ' +
+        'ABORTED, redrivable).',
     )
     .option('--dir <dir>', 'the landing folder (default: HOME/landing/<dataset>)')
     .option('--batch-window <seconds>', 'how long to collect arrivals before delivering them (default: 5)')
+    .option('--settle <seconds>', 'how long a file must stay unchanged to count as completely written (default: 3)')
     .action(act(watch));
 
 async function watch({ io, home }: CommandContext, options: WatchOptions): Promise<ExitCode> {
   const batchWindowMs = parseNumberOption('batch-window', options.batchWindow, 5) * 1000;
+  const { LandingWatcher, DEFAULT_SETTLE_MS } = heavy.watch();
+  const settleMs = parseNumberOption('settle', options.settle, DEFAULT_SETTLE_MS / 1000) * 1000;
   const { twin, progress } = await openTwin(home, io);
   const dir = path.resolve(options.dir ?? path.join(home, 'landing', twin.plan.dataset));
   await mkdir(dir, { recursive: true });
-  const watcher = new (heavy.watch().LandingWatcher)(twin, {
+  const watcher = new LandingWatcher(twin, {
     dir,
     batchWindowMs,
+    stabilityMs: settleMs,
     onBatch: (r) =>
       io.progress(
         `delivered ${r.landed.length} file(s)${r.started.length ? `: started ${r.started.join(', ')}` : ' (already processed)'}`,
       ),
-    onError: (error, files) => io.error(`could not land ${files.length} file(s): ${error.message}`),
+    onRejected: (file, reason) => io.error(`not landed: ${path.basename(file)}: ${reason}`),
+    onError: (error, files) => io.error(`could not deliver ${files.length} file(s): ${error.message}`),
   });
   await watcher.start();
-  io.progress(`watching ${dir} (batch window ${batchWindowMs / 1000} s); Ctrl-C to stop`);
+  io.progress(`watching ${dir} (batch window ${batchWindowMs / 1000} s, settle ${settleMs / 1000} s); Ctrl-C to stop`);
 
   let interrupts = 0;
   await new Promise<void>((resolve) => {
