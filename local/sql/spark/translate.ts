@@ -5,7 +5,6 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ParseTree } from 'antlr4ng';
-import { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
 import {
   FunctionNameContext,
   IdentifierListContext,
@@ -16,6 +15,7 @@ import {
   StringLitContext,
   ValueExpressionContext,
 } from 'dt-sql-parser/dist/lib/spark/SparkSqlParser';
+import { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
 import { ruleFor as ruleForIn } from '../function-rules';
 import { loadShims, SPARK_COMPAT_SQL } from '../load-shims';
 import { renderTree, sourceText } from '../parse-tree-text';

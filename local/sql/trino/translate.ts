@@ -2,7 +2,6 @@
 // differs on DuckDB (functions, operators, VALUES, EXTRACT fields, result column names); refuses what it cannot
 // reproduce. Functions are mapped by the table in ./functions.ts.
 import type { ParserRuleContext, ParseTree } from 'antlr4ng';
-import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino';
 import {
   ArithmeticBinaryContext,
   AtTimeZoneContext,
@@ -20,6 +19,7 @@ import {
   SelectItemContext,
   TypeConstructorContext,
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser';
+import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino';
 import { ruleFor as ruleForIn } from '../function-rules';
 import { renderTree, sourceText } from '../parse-tree-text';
 import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
