@@ -12,6 +12,7 @@ import { AwsServiceError, hasErrorName } from '../../functions/shared/errors';
 import type { AthenaPort, GluePort } from '../../functions/shared/ports';
 import { DuckDb, sqlIdentifier } from '../duckdb';
 import { buildTableScan } from '../glue/catalog/table-scan';
+import { wasInterrupted } from '../interrupted-runs';
 import { allPartitions, allTables } from '../paging';
 import { s3UriToPath } from '../s3/s3-paths';
 import { TRINO_COMPAT_SQL } from '../sql/load-shims';
@@ -42,6 +43,8 @@ export interface LocalAthenaOptions {
 }
 
 type StoredExecution = Omit<Athena.QueryExecution, 'Status'> & {
+  /** The process running the query, while it runs (not part of Athena's QueryExecution). */
+  OwnerPid?: number;
   Status: Omit<Athena.QueryExecutionStatus, 'SubmissionDateTime' | 'CompletionDateTime'> & {
     SubmissionDateTime?: string;
     CompletionDateTime?: string;
@@ -57,7 +60,7 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const QUERY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_PAGE = 1000;
 
-function toQueryExecution(stored: StoredExecution): Athena.QueryExecution {
+function toQueryExecution({ OwnerPid: _owner, ...stored }: StoredExecution): Athena.QueryExecution {
   const { SubmissionDateTime, CompletionDateTime, ...status } = stored.Status;
   return {
     ...stored,
@@ -113,7 +116,7 @@ export class LocalAthena implements AthenaPort {
     const stored = id && QUERY_ID.test(id) ? await readJsonIfExists<StoredExecution>(this.file(id)) : undefined;
     if (!stored) throw invalidRequest(`QueryExecution ${id} was not found`);
     const state = stored.Status.State ?? '';
-    if (!TERMINAL.has(state) && !runsHere) {
+    if (!TERMINAL.has(state) && wasInterrupted(stored.OwnerPid, runsHere)) {
       // Left QUEUED/RUNNING by a twin that stopped: it will never finish.
       stored.Status = {
         ...stored.Status,
@@ -141,6 +144,7 @@ export class LocalAthena implements AthenaPort {
     s3UriToPath(this.options.workspace, outputLocation); // rejects a location outside any bucket before we accept
     const database = input.QueryExecutionContext?.Database ?? 'default';
     const stored: StoredExecution = {
+      OwnerPid: process.pid,
       QueryExecutionId: id,
       Query: query,
       StatementType: /^\s*(select|with|values|\()/i.test(query) ? 'DML' : 'UTILITY',

@@ -2,6 +2,7 @@
 // that another live process is running (a second terminal on the same workspace) is not failed behind its back.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { LocalAthena } from '../../local/athena/local-athena';
 import { processIsAlive, wasInterrupted } from '../../local/interrupted-runs';
 import { writeJsonAtomic } from '../../local/workspace';
 import { jobWorld } from './glue/jobs/job-world';
@@ -75,5 +76,39 @@ describe('a job run left RUNNING in the workspace', () => {
 
     expect(JobRun?.JobRunState).toBe('FAILED');
     expect(JobRun?.ErrorMessage).toMatch(/stopped while this run was in progress/);
+  });
+});
+
+describe('an Athena query left RUNNING in the workspace', () => {
+  const QUERY_ID = '0b6e2f43-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+
+  async function leftRunning(pid: number) {
+    const world = await jobWorld();
+    const athena = new LocalAthena({ workspace: world.workspace, catalog: world.catalog, workgroups: {} });
+    const submitted = new Date().toISOString();
+    await writeJsonAtomic(world.workspace.dir('queries', `${QUERY_ID}.json`), {
+      OwnerPid: pid,
+      QueryExecutionId: QUERY_ID,
+      Query: 'SELECT 1',
+      Status: { State: 'RUNNING', SubmissionDateTime: submitted },
+    });
+    return athena;
+  }
+
+  it('stays RUNNING while the process that runs it is alive, and FAILED once it is gone', async () => {
+    const other = await liveProcess();
+    const athena = await leftRunning(other.pid);
+
+    const running = await athena.getQueryExecution({ QueryExecutionId: QUERY_ID });
+    other.kill('SIGKILL');
+    await once(other, 'exit');
+    const after = await athena.getQueryExecution({ QueryExecutionId: QUERY_ID });
+
+    expect(running.QueryExecution?.Status?.State).toBe('RUNNING');
+    expect(running.QueryExecution).not.toHaveProperty('OwnerPid');
+    expect(after.QueryExecution?.Status).toMatchObject({
+      State: 'FAILED',
+      StateChangeReason: expect.stringMatching(/stopped/),
+    });
   });
 });
