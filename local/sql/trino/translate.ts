@@ -177,6 +177,10 @@ export function translateTrino(sql: string): string {
   const errors = parser.validate(sql);
   const first = errors[0];
   if (first) throw new SqlSyntaxError(`line ${first.startLine}:${first.startColumn}: ${first.message}`);
+  // Athena runs one statement per query; DuckDB would run them all and answer with the last.
+  if ((parser.splitSQLByStatement(sql)?.length ?? 1) > 1) {
+    throw new SqlSyntaxError('Only one sql statement is allowed (Athena runs one statement per query)');
+  }
   const tree = parser.parse(sql);
   return renderTree(sql, tree, (node, render) => {
     if (node instanceof FunctionCallContext) return translateCall(sql, node, render);

@@ -84,4 +84,9 @@ describe('translateTrino', () => {
     expect(() => translateTrino("SELECT date_format(now(), '%x')")).toThrow(/specifier %x is not supported locally/);
     expect(() => translateTrino('SELEC 1')).toThrow(SqlSyntaxError);
   });
+
+  it('refuses more than one statement, as Athena does, and takes one with a trailing semicolon', () => {
+    expect(() => translateTrino('SELECT 1; SELECT 2')).toThrow(/^Only one sql statement is allowed/);
+    expect(translateTrino('SELECT 1;')).toMatch(/SELECT 1/);
+  });
 });
