@@ -113,7 +113,7 @@ function benchInChild(rows: number): SizeResult {
 }
 
 const seconds = (s: number) => s.toFixed(2);
-const STAGE_NAMES = ['ScreenFiles', 'WaitForCrawl', 'RunJob', 'RunValidations'];
+const STAGE_NAMES = ['ScreenFiles', 'CheckCatalog', 'WaitForCrawl', 'RunJob', 'RunValidations'];
 
 function tableOf(results: SizeResult[]): string {
   const header = [
