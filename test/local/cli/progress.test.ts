@@ -1,19 +1,6 @@
-import type { CliIo } from '../../../local/cli/cli-io';
 import { ProgressView } from '../../../local/cli/progress';
 import type { HistoryEvent } from '../../../local/sfn/execution-store';
-
-function recorder(): { io: CliIo; lines: string[] } {
-  const lines: string[] = [];
-  const io: CliIo = {
-    json: false,
-    interactive: false,
-    say: () => undefined,
-    progress: (line) => lines.push(line),
-    result: () => undefined,
-    error: (line) => lines.push(line),
-  };
-  return { io, lines };
-}
+import { recordingIo } from '../../fixtures/recording-io';
 
 let clock = Date.parse('2026-11-24T00:00:00Z');
 function ev(type: string, state: string, stateType: string, extra: Partial<HistoryEvent> = {}): HistoryEvent {
@@ -23,7 +10,7 @@ function ev(type: string, state: string, stateType: string, extra: Partial<Histo
 
 describe('ProgressView', () => {
   it('prints each state once, folds the crawler poll loop, and reports a state done before the next starts', () => {
-    const { io, lines } = recorder();
+    const { io, lines } = recordingIo();
     const view = new ProgressView(io);
     const feed = (e: HistoryEvent) => view.onEvent('x', e);
 
@@ -50,7 +37,7 @@ describe('ProgressView', () => {
   });
 
   it('prints a failed state once, with its cause on one line, and never as done', () => {
-    const { io, lines } = recorder();
+    const { io, lines } = recordingIo();
     const view = new ProgressView(io);
     const feed = (e: HistoryEvent) => view.onEvent('x', e);
     const cause = JSON.stringify({ errorType: 'BadInputFile', errorMessage: 'a.csv: not UTF-8 text', trace: ['at x'] });
@@ -72,7 +59,7 @@ describe('ProgressView', () => {
   });
 
   it('ignores states inside Map iterations', () => {
-    const { io, lines } = recorder();
+    const { io, lines } = recordingIo();
     const view = new ProgressView(io);
     view.onEvent('x', ev('StateEntered', 'StartValidationQuery', 'Task', { index: 0 }));
     view.stop();

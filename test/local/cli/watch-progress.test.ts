@@ -1,20 +1,7 @@
 // `lakepipe watch` keeps one ProgressView for its whole life: an execution that ended must stop its live line.
-import type { CliIo } from '../../../local/cli/cli-io';
 import { ProgressView } from '../../../local/cli/progress';
 import type { HistoryEvent } from '../../../local/sfn/execution-store';
-
-function recorder(): { io: CliIo; lines: string[] } {
-  const lines: string[] = [];
-  const io: CliIo = {
-    json: false,
-    interactive: false,
-    say: () => undefined,
-    progress: (line) => lines.push(line),
-    result: () => undefined,
-    error: (line) => lines.push(line),
-  };
-  return { io, lines };
-}
+import { recordingIo } from '../../fixtures/recording-io';
 
 const at = (type: string, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
   timestamp: new Date(Date.now()).toISOString(),
@@ -29,7 +16,7 @@ describe('ProgressView in a long-lived process', () => {
 
   it('reports the last state done when the execution ends and stops ticking it', () => {
     // Prepare
-    const { io, lines } = recorder();
+    const { io, lines } = recordingIo();
     const view = new ProgressView(io, 10_000);
     const state = { state: 'PublishNotification', stateType: 'Task' };
 
@@ -47,7 +34,7 @@ describe('ProgressView in a long-lived process', () => {
   });
 
   it('keeps ticking a state of an execution still running when another one ends', () => {
-    const { io, lines } = recorder();
+    const { io, lines } = recordingIo();
     const view = new ProgressView(io, 10_000);
 
     view.onEvent('a', at('StateEntered', { state: 'RunJob', stateType: 'Task' }));
