@@ -6,7 +6,6 @@ const esmDeps = [
   'antlr4-c3',
   'aws-local-stepfunctions',
   'chokidar',
-  'commander',
   'readdirp',
 ].join('|');
 

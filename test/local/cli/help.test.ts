@@ -55,7 +55,7 @@ describe('lakepipe help and usage errors', () => {
     });
     expect(missing.stderr).toBe('lakepipe: missing required argument "name" (see: lakepipe describe --help)\n');
     expect(extra.stderr).toBe(
-      'lakepipe: too many arguments for "describe". Expected 1 argument but got 2: one, two. (see: lakepipe describe --help)\n',
+      'lakepipe: too many arguments for "describe". Expected 1 argument but got 2. (see: lakepipe describe --help)\n',
     );
     expect(noValue.stderr).toBe('lakepipe: option "--home <dir>" argument missing (see: lakepipe --help)\n');
     expect([missing.code, extra.code, noValue.code, none.code]).toEqual([2, 2, 2, 2]);
