@@ -1,6 +1,6 @@
 """lakepipe generic job runner for AWS Glue 5.0 (Spark 3.5, Python 3.11).
 
-Runs a job manifest (glue-jobs/<job>/job.yml, see the repo's DESIGN.md): reads the source table from the Glue
+Runs a job manifest (glue-jobs/<job>/job.yml, see docs/architecture.md, "Job manifest"): reads the source table from the Glue
 Data Catalog through a job bookmark, exposes it as view `source` (every catalog column as text, plus
 `source_file`) and the files read as view `source_files`, exposes the manifest parameters as the one-row view
 `job_args`, runs each Spark SQL step in order as a view named after the step, and writes the outputs as snappy Parquet with the Glue sink that updates the catalog.
