@@ -1,4 +1,4 @@
-// CI gate for the PySpark runner (glue-jobs/runner/lakepipe_runner.py): it byte-compiles, its pure functions pass
+// CI gate for the PySpark runner (glue-jobs/runner/): both files byte-compile, its pure half passes
 // their python3 unit tests (no Spark needed), and its YAML fallback reads job.yml exactly as the `yaml` package
 // the DuckDB runner uses does.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,11 +9,12 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '../..');
-const RUNNER = path.join(ROOT, 'glue-jobs/runner/lakepipe_runner.py');
+const RUNNER_DIR = path.join(ROOT, 'glue-jobs/runner');
+const RUNNER_FILES = ['lakepipe_runner.py', 'lakepipe_manifest.py'];
 const JOB_YML = path.join(ROOT, 'glue-jobs/customer-analytics/job.yml');
 
 describe('PySpark runner', () => {
-  it('byte-compiles with python3', async () => {
+  it.each(RUNNER_FILES)('%s byte-compiles with python3', async (file) => {
     // Prepare: compile into a temp folder so the repo gets no __pycache__
     const dir = await mkdtemp(path.join(tmpdir(), 'lakepipe-pyc-'));
     try {
@@ -23,7 +24,7 @@ describe('PySpark runner', () => {
         [
           '-c',
           'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
-          RUNNER,
+          path.join(RUNNER_DIR, file),
           path.join(dir, 'r.pyc'),
         ],
         { encoding: 'utf8' },
@@ -57,8 +58,8 @@ describe('PySpark runner', () => {
       [
         '-B',
         '-c',
-        'import json, sys; sys.path.insert(0, sys.argv[1]); import lakepipe_runner as r; print(json.dumps(r.parse_yaml_subset(open(sys.argv[2]).read())))',
-        path.dirname(RUNNER),
+        'import json, sys; sys.path.insert(0, sys.argv[1]); import lakepipe_manifest as r; print(json.dumps(r.parse_yaml_subset(open(sys.argv[2]).read())))',
+        RUNNER_DIR,
         JOB_YML,
       ],
       { encoding: 'utf8' },

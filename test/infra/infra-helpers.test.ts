@@ -233,6 +233,7 @@ describe('glue assets', () => {
     const keys = glueAssetFiles(REPO_ROOT).map((a) => a.key);
     // Assess
     expect(keys).toContain('runner/lakepipe_runner.py');
+    expect(keys).toContain('runner/lakepipe_manifest.py');
     expect(keys).toContain('jobs/customer-analytics/job.yml');
     for (const step of manifest.steps as { sql: string }[]) {
       expect(keys).toContain(path.posix.join('jobs/customer-analytics', step.sql));

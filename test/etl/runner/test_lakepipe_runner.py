@@ -1,4 +1,4 @@
-"""Unit tests of the PySpark runner's pure functions (no Spark, no Glue): python3 -m unittest."""
+"""Unit tests of the PySpark runner's pure half, lakepipe_manifest (no Spark, no Glue): python3 -m unittest."""
 
 import datetime as dt
 import json
@@ -9,7 +9,8 @@ import unittest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "glue-jobs", "runner"))
 
-import lakepipe_runner as r  # noqa: E402
+import lakepipe_manifest as r  # noqa: E402
+import lakepipe_runner  # noqa: E402, F401 (the Glue job loads without Spark and Glue)
 
 JOB_YML = os.path.join(ROOT, "glue-jobs", "customer-analytics", "job.yml")
 
