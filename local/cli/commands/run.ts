@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
-import { isHidden } from '../../../functions/start-pipeline/plan';
+import { classify, type IgnoreReason } from '../../../functions/start-pipeline/plan';
 import { generateTransactionsFile } from '../../generate/transactions';
 import type { LandedObject } from '../../twin/arrival-events';
 import type { Twin } from '../../twin/twin';
@@ -54,12 +54,12 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
     if (arrival.failedMessages.length) {
       io.error(`start-pipeline reported ${arrival.failedMessages.length} message(s) as failed (SQS would retry them)`);
     }
-    const ignored = landed.filter((o) => ignoredBecause(o, twin.plan.prefix) !== undefined);
+    const ignored = ignoredObjects(twin, landed);
     if (arrival.started.length === 0) {
       await sayWhyNothingStarted(twin, landed, ignored, io);
       return arrival.failedMessages.length ? EXIT.failed : EXIT.ok;
     }
-    for (const line of ignoredLines(ignored, twin.plan.prefix)) io.progress(line);
+    for (const line of ignoredLines(ignored)) io.progress(line);
     io.progress(`started ${arrival.started.join(', ')}`);
     const records = await waitForExecutions(twin, arrival.started);
     progress.stop();
@@ -69,30 +69,40 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
   }
 }
 
-/** Why the arrival handler skips a landed object without starting anything, as it decides it; undefined if not. */
-function ignoredBecause(o: LandedObject, prefix: string): string | undefined {
-  if (o.size === 0) return 'the file is empty (the arrival handler skips zero-byte objects)';
-  if (isHidden(o.key.slice(prefix.length))) {
-    return 'its name starts with "_" or "." (hidden files are skipped, as the crawler skips them)';
+// What the arrival handler's own decision (`classify`) means, for the reasons a landed file can get.
+const IGNORED_BECAUSE: Partial<Record<IgnoreReason, string>> = {
+  'zero-byte': 'the file is empty (the arrival handler skips zero-byte objects)',
+  'hidden-file': 'its name starts with "_" or "." (hidden files are skipped, as the crawler skips them)',
+};
+
+/** The landed objects the arrival handler skips without starting anything, each with why, as it decides it. */
+function ignoredObjects(twin: Twin, landed: LandedObject[]): Map<LandedObject, string> {
+  const config = heavy.config().startPipelineConfig(twin.plan);
+  const ignored = new Map<LandedObject, string>();
+  for (const o of landed) {
+    const decision = classify(config, { ...o, eventName: 'ObjectCreated:Put', eventTime: o.eventTime.toISOString() });
+    if ('reason' in decision) {
+      ignored.set(o, IGNORED_BECAUSE[decision.reason] ?? `ignored by the arrival handler (${decision.reason})`);
+    }
   }
-  return undefined;
+  return ignored;
 }
 
-function ignoredLines(ignored: LandedObject[], prefix: string): string[] {
-  return ignored.map((o) => `ignored ${o.key}: ${ignoredBecause(o, prefix)}`);
+function ignoredLines(ignored: Map<LandedObject, string>): string[] {
+  return [...ignored].map(([o, why]) => `ignored ${o.key}: ${why}`);
 }
 
 /** Why no execution started, file by file: ignored (and why), or delivered before (only an existing one is named). */
-async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], ignored: LandedObject[], io: CliIo) {
-  for (const line of ignoredLines(ignored, twin.plan.prefix)) io.say(line);
-  const delivered = landed.filter((o) => !ignored.includes(o));
+async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], ignored: Map<LandedObject, string>, io: CliIo) {
+  for (const line of ignoredLines(ignored)) io.say(line);
+  const delivered = landed.filter((o) => !ignored.has(o));
   if (delivered.length === 0) return;
   const name = executionName(
     twin.plan.dataset,
     delivered[0]?.bucket ?? '',
     delivered.map((o) => ({ ...o, eventTime: o.eventTime.toISOString() })),
   );
-  const files = ignored.length ? 'the other files' : 'these files';
+  const files = ignored.size ? 'the other files' : 'these files';
   io.say(
     (await twin.store.get(name))
       ? `${files} were delivered before; no new execution (see: lakepipe describe ${name})`
