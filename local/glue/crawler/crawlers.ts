@@ -115,11 +115,7 @@ export class LocalCrawlers {
     } catch (error) {
       if (!hasErrorName(error, 'EntityNotFoundException')) throw error;
     }
-    if (existing && existing.crawler.State !== 'READY') {
-      throw new AwsServiceError('CrawlerRunningException', `Crawler with name ${name} is running.`);
-    }
-    const now = this.now();
-    const crawler: Glue.Crawler = {
+    const definition = {
       Name: name,
       Role: input.Role,
       Targets: { S3Targets: targets },
@@ -133,6 +129,16 @@ export class LocalCrawlers {
       },
       TablePrefix: input.TablePrefix,
       Configuration: input.Configuration,
+    } satisfies Glue.Crawler;
+    // Every twin defines its crawler at start; the same definition leaves the record alone, so a process that
+    // starts while another one crawls neither fails nor overwrites that crawl's state.
+    if (existing && sameDefinition(existing.crawler, definition)) return;
+    if (existing && existing.crawler.State !== 'READY') {
+      throw new AwsServiceError('CrawlerRunningException', `Crawler with name ${name} is running.`);
+    }
+    const now = this.now();
+    const crawler: Glue.Crawler = {
+      ...definition,
       State: 'READY',
       CrawlElapsedTime: 0,
       CreationTime: existing?.crawler.CreationTime ?? now,
@@ -295,4 +301,10 @@ function reviveCrawler(crawler: Glue.Crawler): Glue.Crawler {
     revived.LastCrawl = { ...revived.LastCrawl, StartTime: new Date(revived.LastCrawl.StartTime) };
   }
   return revived;
+}
+
+/** Whether a stored crawler has exactly this definition (what CreateCrawler sets, not its state or history). */
+function sameDefinition(stored: Glue.Crawler, definition: Glue.Crawler): boolean {
+  const keys = Object.keys(definition) as (keyof Glue.Crawler)[];
+  return keys.every((k) => JSON.stringify(stored[k]) === JSON.stringify(definition[k]));
 }

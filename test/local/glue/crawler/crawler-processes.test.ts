@@ -35,6 +35,14 @@ describe('a crawler record another process is crawling with', () => {
       expect((await crawlers.getCrawler({ Name: 'raw' })).Crawler?.State).toBe('RUNNING');
       await expect(crawlers.startCrawler({ Name: 'raw' })).rejects.toMatchObject({ name: 'CrawlerRunningException' });
 
+      // A process starting meanwhile defines the same crawler: nothing fails and the crawl stays RUNNING.
+      await crawlers.defineCrawler({
+        Name: 'raw',
+        DatabaseName: 'lake',
+        Targets: { S3Targets: [{ Path: 's3://raw/x/' }] },
+      });
+      expect((await crawlers.getCrawler({ Name: 'raw' })).Crawler?.State).toBe('RUNNING');
+
       // The other process ends its crawl.
       await writeJsonAtomic(file, { ...idle, crawler: { ...idle.crawler, State: 'READY' } });
 
