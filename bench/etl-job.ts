@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     // The runner points DuckDB's spill folder at jobs/<job>/staging/<run>/spill, and DuckDB creates only the last
     // level of it; at 10M rows the job spills, so the parent must exist (reported to the runner's owner).
     await mkdir(workspace.dir('jobs', 'customer-analytics', 'staging', 'bench-run'), { recursive: true });
-    const manifest = await loadManifest(path.resolve(__dirname, '../glue-jobs/customer-analytics/job.yml'));
+    const manifest = await loadManifest(path.resolve(__dirname, '../datasets/customer_transactions/job.yml'));
     const calibration = await calibrationSeconds(threads);
     const rssBefore = process.resourceUsage().maxRSS;
     const started = performance.now();

@@ -18,7 +18,7 @@ import { calibrationSeconds } from './calibrate';
 const REPO = path.resolve(__dirname, '..');
 const MANIFESTS: Record<string, string> = {
   bench: path.join(REPO, 'test/fixtures/jobs/bench-transactions/job.yml'),
-  'customer-analytics': path.join(REPO, 'glue-jobs/customer-analytics/job.yml'),
+  'customer-analytics': path.join(REPO, 'datasets/customer_transactions/job.yml'),
 };
 
 const { values } = parseArgs({

@@ -1,45 +1,56 @@
 // @ts-check
-// The datasets this stack serves, as the Lambdas' environment: start-pipeline's DATASETS (a JSON array of
-// DatasetPlan, functions/shared/pipeline-input.ts) and screen-files' DATASET_COLUMNS (required columns per
-// dataset). Loaded by serverless as `${file(./infra/datasets.cjs):DATASETS}`; the topic ARN is completed by
-// CloudFormation (Fn::Sub on pseudo parameters only, which serverless leaves alone).
+// The datasets this stack serves (the registry, datasets/<name>/dataset.yml), as the Lambdas' environment:
+// start-pipeline's DATASETS (a JSON array of DatasetPlan, functions/shared/pipeline-input.ts) and screen-files'
+// DATASET_COLUMNS (required columns per dataset). Loaded by serverless as `${file(./infra/datasets.cjs):DATASETS}`;
+// the topic ARN is completed by CloudFormation (Fn::Sub on pseudo parameters only, which serverless leaves alone).
 'use strict';
 
 const { namesFor } = require('./names.cjs');
+const { registry, requiredColumns, kebab } = require('./registry.cjs');
 
-// The one definition of each dataset, shared with the local twin (local/twin/config.ts).
-const DATASETS = require('./datasets.json');
-
-const CUSTOMER_TRANSACTIONS_VALIDATIONS = DATASETS.customer_transactions.validations;
-
-// Columns the job's first step cannot do without; a file lacking one is quarantined by screen-files.
-const CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS = DATASETS.customer_transactions.requiredColumns;
-
-/** @param {ReturnType<typeof namesFor>} names */
-function datasetPlans(names) {
-  return [
-    {
-      dataset: names.dataset,
-      prefix: names.datasetPrefix,
-      database: names.database,
-      crawler: names.crawler,
-      job: names.job,
-      workgroup: names.workgroup,
-      validations: CUSTOMER_TRANSACTIONS_VALIDATIONS,
-      topicArn: `arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${names.topic}`,
-    },
-  ];
+/**
+ * Deploy-time names of one dataset's crawler and job.
+ * @param {ReturnType<typeof namesFor>} names
+ * @param {import('./registry.cjs').DatasetDefinition} dataset
+ */
+function datasetNames(names, dataset) {
+  return {
+    crawler: `${names.prefix}-${kebab(dataset.name)}`,
+    job: `${names.prefix}-${dataset.job.name}`,
+  };
 }
 
+/**
+ * @param {ReturnType<typeof namesFor>} names
+ * @param {import('./registry.cjs').DatasetDefinition[]} [datasets] default: the repository's registry
+ */
+function datasetPlans(names, datasets = registry()) {
+  return datasets.map((dataset) => ({
+    dataset: dataset.name,
+    prefix: dataset.raw.prefix,
+    database: names.database,
+    ...datasetNames(names, dataset),
+    workgroup: names.workgroup,
+    validations: dataset.checks,
+    topicArn: `arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${names.topic}`,
+  }));
+}
+
+/** @param {import('./registry.cjs').DatasetDefinition[]} [datasets] */
+function datasetColumns(datasets = registry()) {
+  return Object.fromEntries(datasets.map((d) => [d.name, requiredColumns(d)]));
+}
+
+/** @param {import('./resolver-context.cjs').ResolverContext} context */
 async function resolve({ resolveVariable }) {
   const names = namesFor(String(await resolveVariable('sls:stage')));
   return {
     DATASETS: { 'Fn::Sub': JSON.stringify(datasetPlans(names)) },
-    DATASET_COLUMNS: JSON.stringify({ [names.dataset]: CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS }),
+    DATASET_COLUMNS: JSON.stringify(datasetColumns()),
   };
 }
 
 module.exports = resolve;
 module.exports.datasetPlans = datasetPlans;
-module.exports.CUSTOMER_TRANSACTIONS_VALIDATIONS = CUSTOMER_TRANSACTIONS_VALIDATIONS;
-module.exports.CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS = CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS;
+module.exports.datasetNames = datasetNames;
+module.exports.datasetColumns = datasetColumns;

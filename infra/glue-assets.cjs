@@ -1,13 +1,14 @@
 // @ts-check
 // What the deploy uploads to the glue-assets bucket, and under which keys:
 //   glue-jobs/runner/<file>          -> runner/<file>            (the job's ScriptLocation is runner/lakepipe_runner.py)
-//   glue-jobs/<job>/job.yml          -> jobs/<job>/job.yml       (the job's --manifest_s3_uri)
-//   glue-jobs/<job>/steps/<f>.sql    -> jobs/<job>/steps/<f>.sql (steps are resolved relative to the manifest)
+//   datasets/<d>/<manifest>          -> jobs/<job>/job.yml       (the job's --manifest_s3_uri; <job> is its `name`)
+//   datasets/<d>/steps/<f>.sql       -> jobs/<job>/steps/<f>.sql (steps are resolved relative to the manifest)
 // Tests, caches and anything else in those folders stay local.
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { loadRegistry } = require('./registry.cjs');
 
 const RUNNER_DIR = 'runner';
 const CONTENT_TYPES = {
@@ -52,19 +53,12 @@ function glueAssetFiles(repoRoot) {
   )) {
     add(path.join(glueJobs, RUNNER_DIR, rel), `runner/${rel}`);
   }
-  const jobs = fs.existsSync(glueJobs)
-    ? fs
-        .readdirSync(glueJobs, { withFileTypes: true })
-        .filter(
-          (e) => e.isDirectory() && e.name !== RUNNER_DIR && fs.existsSync(path.join(glueJobs, e.name, 'job.yml')),
-        )
-        .map((e) => e.name)
-        .sort()
-    : [];
-  for (const job of jobs) {
-    add(path.join(glueJobs, job, 'job.yml'), `jobs/${job}/job.yml`);
-    for (const rel of walk(path.join(glueJobs, job, 'steps')).filter((f) => f.endsWith('.sql'))) {
-      add(path.join(glueJobs, job, 'steps', rel), `jobs/${job}/steps/${rel}`);
+  for (const dataset of loadRegistry(repoRoot)) {
+    const job = dataset.job.name;
+    const jobDir = path.dirname(dataset.job.manifestFile);
+    add(dataset.job.manifestFile, `jobs/${job}/job.yml`);
+    for (const rel of walk(path.join(jobDir, 'steps')).filter((f) => f.endsWith('.sql'))) {
+      add(path.join(jobDir, 'steps', rel), `jobs/${job}/steps/${rel}`);
     }
   }
   return assets;

@@ -1,4 +1,5 @@
-// Task Lambda of the PrepareValidations state: reads validations/<name>.sql for each validation of the plan and
+// Task Lambda of the PrepareValidations state: reads datasets/<dataset>/validations/<name>.sql for each validation
+// of the plan (the dataset registry, docs/datasets.md) and
 // substitutes the three placeholders the contract allows, each with a validated value. Nothing else is ever
 // spliced into SQL; any other ${...} in a file is an error, so a typo cannot reach Athena.
 import { readFile } from 'node:fs/promises';
@@ -6,7 +7,7 @@ import path from 'node:path';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
+import { DATASET_NAME, type Env, loadConfig, numberVariable, VALIDATION_NAME } from '../shared/config';
 import { errorMessage } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
@@ -15,11 +16,11 @@ import { placeholderSql, renderValidation } from './render';
 
 export const prepareValidationsEnvSchema = z
   .object({
-    VALIDATIONS_DIR: z.string().min(1).optional().default('validations'),
+    DATASETS_DIR: z.string().min(1).optional().default('datasets'),
     REJECTED_SHARE_MAX: numberVariable(0.05).refine((n) => n <= 1, 'must be a share between 0 and 1'),
   })
   .transform((env) => ({
-    validationsDir: path.resolve(env.VALIDATIONS_DIR),
+    datasetsDir: path.resolve(env.DATASETS_DIR),
     rejectedShareMax: env.REJECTED_SHARE_MAX,
   }));
 
@@ -30,6 +31,8 @@ export function loadPrepareValidationsConfig(env: Env): PrepareValidationsConfig
 }
 
 export const prepareValidationsInputSchema = z.object({
+  // Names a folder under DATASETS_DIR: the pattern keeps it one plain folder name.
+  dataset: z.string().regex(DATASET_NAME, 'must match [a-z][a-z0-9_]*'),
   database: z.string(),
   runId: z.string(),
   validations: z.array(z.string()),
@@ -64,7 +67,7 @@ export async function prepareValidations(
     if (!VALIDATION_NAME.test(name)) {
       throw new ValidationQueryError(`validation name ${JSON.stringify(name)} is not [A-Za-z0-9_-]+`, name);
     }
-    const file = path.join(deps.config.validationsDir, `${name}.sql`);
+    const file = path.join(deps.config.datasetsDir, input.dataset, 'validations', `${name}.sql`);
     let sql: string;
     try {
       sql = await readText(file);
@@ -86,7 +89,7 @@ export function createHandler(deps: PrepareValidationsDeps) {
         prepareValidationsInputSchema,
         event,
         'prepare-validations',
-        '{ database, runId, validations: string[] }',
+        '{ dataset, database, runId, validations: string[] }',
         (message) => new ValidationQueryError(message, ''),
       );
       const queries = await prepareValidations(deps, input);

@@ -6,8 +6,9 @@ import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import { ConfigError } from '../../functions/shared/errors';
 import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
-// The one definition of each dataset, shared with the deployment (infra/datasets.cjs).
-import DATASETS from '../../infra/datasets.json';
+import { datasetColumns } from '../../infra/datasets.cjs';
+// The one definition of each dataset, shared with the deployment (datasets/<name>/dataset.yml).
+import { datasetNamed, requiredColumns } from '../../infra/registry.cjs';
 import { placeholderArns, readDeployment } from './deployment';
 
 /** The repository root: handlers, the ASL, job manifests and validations are read from here. */
@@ -27,8 +28,8 @@ export const STATE_MACHINE = { name: DEPLOYMENT.names.stateMachine, arn: DEPLOYM
 export const TOPIC_ARN = DEPLOYMENT.topicArn;
 
 /** The reference dataset and the columns a file must carry to be processed (extra columns are merged). */
-export const DATASET = DEPLOYMENT.plan.dataset as keyof typeof DATASETS;
-export const REQUIRED_COLUMNS = DATASETS[DATASET].requiredColumns;
+export const DATASET = DEPLOYMENT.plan.dataset;
+export const REQUIRED_COLUMNS = requiredColumns(datasetNamed(DATASET));
 
 /** How lakepipe's crawler treats schema changes, as deployed (infra/resources/glue.yml). */
 export const CRAWLER_SCHEMA_SETTINGS = {
@@ -48,7 +49,8 @@ export function localPlaceholders(): Record<string, string> {
   return placeholderArns(DEPLOYMENT, functionArn);
 }
 
-export const VALIDATIONS_DIR = path.join(REPO_ROOT, 'validations');
+/** The dataset registry: each dataset's folder holds its job manifest and its validations. */
+export const DATASETS_DIR = path.join(REPO_ROOT, 'datasets');
 
 export function datasetPlan(): DatasetPlan {
   return { ...DEPLOYMENT.plan };
@@ -136,12 +138,12 @@ export function startPipelineConfig(plan: DatasetPlan) {
 }
 
 export function screenFilesConfig() {
-  return loadScreenFilesConfig({ DATASET_COLUMNS: JSON.stringify({ [DATASET]: REQUIRED_COLUMNS }) });
+  return loadScreenFilesConfig({ DATASET_COLUMNS: JSON.stringify(datasetColumns()) });
 }
 
 export function prepareValidationsConfig(settings: TwinSettings) {
   return loadPrepareValidationsConfig({
-    VALIDATIONS_DIR,
+    DATASETS_DIR,
     REJECTED_SHARE_MAX: String(settings.rejectedShareMax),
   });
 }

@@ -9,6 +9,7 @@ import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
 import { datasetPlans } from '../../infra/datasets.cjs';
 import { type Names, namesFor } from '../../infra/names.cjs';
+import { datasetNamed } from '../../infra/registry.cjs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SERVERLESS_FILE = path.join(REPO_ROOT, 'serverless.yml');
@@ -38,8 +39,8 @@ export type CrawlerSettings = Required<
 
 export interface JobSettings {
   Name: string;
-  /** The job's manifest folder, `glue-jobs/<manifest>/job.yml`. */
-  manifest: string;
+  /** The job's manifest, `datasets/<dataset>/job.yml` (the registry). */
+  manifestFile: string;
   MaxConcurrentRuns: number;
   Timeout: number;
   MaxRetries: number;
@@ -120,7 +121,7 @@ function jobSettings(glue: Yaml, names: Names): JobSettings {
   const p = at<Yaml>(glue, ['Resources', 'AnalyticsJob', 'Properties'], 'glue.yml');
   return {
     Name: p.Name as string,
-    manifest: names.jobManifest,
+    manifestFile: datasetNamed(names.dataset).job.manifestFile,
     MaxConcurrentRuns: Number(at(p, ['ExecutionProperty', 'MaxConcurrentRuns'], 'glue.yml')),
     Timeout: Number(p.Timeout),
     MaxRetries: Number(p.MaxRetries),

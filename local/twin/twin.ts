@@ -84,7 +84,7 @@ async function openServices(settings: TwinSettings, workspace: Workspace, plan: 
   const job = DEPLOYMENT.job;
   jobs.registerJob({
     Name: job.Name,
-    manifestPath: settings.jobManifest ?? path.join(REPO_ROOT, 'glue-jobs', job.manifest, 'job.yml'),
+    manifestPath: settings.jobManifest ?? job.manifestFile,
     DefaultArguments: { ...job.DefaultArguments, ...(settings.asOf ? { '--as_of': settings.asOf } : {}) },
     MaxConcurrentRuns: job.MaxConcurrentRuns,
     Timeout: job.Timeout,

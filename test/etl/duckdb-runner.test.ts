@@ -196,7 +196,10 @@ describe('customer-analytics on the DuckDB runner', () => {
         'one_segment_per_customer',
         'rejected_share',
       ]) {
-        const sql = await readFile(path.resolve(JOB_DIR, '../../validations', `${name}.sql`), 'utf8');
+        const sql = await readFile(
+          path.resolve(JOB_DIR, '../../datasets/customer_transactions/validations', `${name}.sql`),
+          'utf8',
+        );
         // Act
         const rows = await db.queryJson(renderValidation(sql, { database: DATABASE, runId: RUN_2, share: 0.05 }));
         results[name] = rows[0]?.passed;

@@ -11,8 +11,8 @@ import { loadManifest } from '../../local/glue/jobs/job-manifest';
 import { expandPassThrough, passThroughColumns } from '../../local/glue/jobs/pass-through';
 import { loadShims, SPARK_COMPAT_SQL, TRINO_COMPAT_SQL } from '../../local/sql/load-shims';
 
-export const JOB_DIR = path.resolve(__dirname, '../../glue-jobs/customer-analytics');
-export const VALIDATIONS_DIR = path.resolve(__dirname, '../../validations');
+export const JOB_DIR = path.resolve(__dirname, '../../datasets/customer_transactions');
+export const VALIDATIONS_DIR = path.resolve(__dirname, '../../datasets/customer_transactions/validations');
 export const DATABASE = 'lake';
 
 export interface OutputSpec {

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(__dirname, '../..');
 const RUNNER_DIR = path.join(ROOT, 'glue-jobs/runner');
 const RUNNER_FILES = ['lakepipe_runner.py', 'lakepipe_manifest.py'];
-const JOB_YML = path.join(ROOT, 'glue-jobs/customer-analytics/job.yml');
+const JOB_YML = path.join(ROOT, 'datasets/customer_transactions/job.yml');
 
 describe('PySpark runner', () => {
   it.each(RUNNER_FILES)('%s byte-compiles with python3', async (file) => {

@@ -14,6 +14,7 @@ import { glueAssetFiles } from '../../infra/glue-assets.cjs';
 import LakepipeDeployPlugin from '../../infra/lakepipe-deploy-plugin.cjs';
 import names from '../../infra/names.cjs';
 import rawNotifications from '../../infra/raw-notifications.cjs';
+import { datasetNamed, requiredColumns } from '../../infra/registry.cjs';
 import { REPO_ROOT } from './package-service';
 
 /** `${name}` as the ASL and CloudFormation spell it (a plain string literal would read as a template slip). */
@@ -79,19 +80,20 @@ describe('datasets', () => {
       `arn:${placeholder('AWS::Partition')}:sns:${placeholder('AWS::Region')}:${placeholder('AWS::AccountId')}:lakepipe-qa-alerts`,
     );
     expect(JSON.parse(env.DATASET_COLUMNS)).toEqual({
-      customer_transactions: datasets.CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS,
+      customer_transactions: ['transaction_id', 'customer_id', 'transaction_amount', 'transaction_date'],
     });
   });
 
   it('require only columns the job’s SQL steps read', () => {
     // Prepare
-    const jobDir = path.join(REPO_ROOT, 'glue-jobs/customer-analytics');
+    const jobDir = path.join(REPO_ROOT, 'datasets/customer_transactions');
     const manifest = YAML.parse(readFileSync(path.join(jobDir, 'job.yml'), 'utf8'));
     const sql = (manifest.steps as { sql: string }[])
       .map((step) => readFileSync(path.join(jobDir, step.sql), 'utf8'))
       .join('\n');
     // Act
-    const missing = datasets.CUSTOMER_TRANSACTIONS_REQUIRED_COLUMNS.filter((c) => !new RegExp(`\\b${c}\\b`).test(sql));
+    const required = requiredColumns(datasetNamed('customer_transactions'));
+    const missing = required.filter((c) => !new RegExp(`\\b${c}\\b`).test(sql));
     // Assess
     expect(missing).toEqual([]);
   });
@@ -206,29 +208,37 @@ describe('glue assets', () => {
     writeFileSync(path.join(root, rel), text);
   };
 
-  it('map the runner and each job’s manifest and SQL to their keys, leaving tests and caches out', () => {
+  it('map the runner and each dataset’s manifest and SQL to keys named by the job, leaving tests and caches out', () => {
     // Prepare
     write('glue-jobs/runner/lakepipe_runner.py');
     write('glue-jobs/runner/test_lakepipe_runner.py');
     write('glue-jobs/runner/__pycache__/lakepipe_runner.cpython-311.pyc');
     write('glue-jobs/runner/README.md');
-    write('glue-jobs/sales/job.yml');
-    write('glue-jobs/sales/steps/01-a.sql');
-    write('glue-jobs/sales/steps/notes.txt');
-    write('glue-jobs/draft/steps/01-b.sql'); // no job.yml: not a job
+    write(
+      'datasets/sales/dataset.yml',
+      YAML.stringify({
+        description: 'Sales',
+        raw: {},
+        contract: { columns: [{ name: 'id', type: 'string', required: true, description: 'Id' }] },
+      }),
+    );
+    write('datasets/sales/job.yml', 'name: sales-daily\n');
+    write('datasets/sales/steps/01-a.sql');
+    write('datasets/sales/steps/notes.txt');
+    write('datasets/sales/validations/01-b.sql'); // a validation, not a job step
     // Act
     const assets = glueAssetFiles(root);
     // Assess
     expect(assets.map((a) => `${path.relative(root, a.file)} -> ${a.key} (${a.contentType})`)).toEqual([
       'glue-jobs/runner/lakepipe_runner.py -> runner/lakepipe_runner.py (text/x-python)',
-      'glue-jobs/sales/job.yml -> jobs/sales/job.yml (application/yaml)',
-      'glue-jobs/sales/steps/01-a.sql -> jobs/sales/steps/01-a.sql (application/sql)',
+      'datasets/sales/job.yml -> jobs/sales-daily/job.yml (application/yaml)',
+      'datasets/sales/steps/01-a.sql -> jobs/sales-daily/steps/01-a.sql (application/sql)',
     ]);
   });
 
   it('ship the real job: the runner the job’s ScriptLocation names, and every step its manifest lists', () => {
     // Prepare
-    const manifest = YAML.parse(readFileSync(path.join(REPO_ROOT, 'glue-jobs/customer-analytics/job.yml'), 'utf8'));
+    const manifest = YAML.parse(readFileSync(path.join(REPO_ROOT, 'datasets/customer_transactions/job.yml'), 'utf8'));
     // Act
     const keys = glueAssetFiles(REPO_ROOT).map((a) => a.key);
     // Assess

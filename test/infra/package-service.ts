@@ -21,7 +21,7 @@ const SERVICE_PATHS = [
   'infra',
   'functions',
   'state-machines',
-  'validations',
+  'datasets',
   'glue-jobs',
 ];
 

@@ -689,7 +689,9 @@ describe('functions', () => {
       },
     ]);
     // Every validation file runs, and every listed validation has its file.
-    const files = readdirSync(path.join(REPO_ROOT, 'validations')).filter((f) => f.endsWith('.sql'));
+    const files = readdirSync(path.join(REPO_ROOT, 'datasets/customer_transactions/validations')).filter((f) =>
+      f.endsWith('.sql'),
+    );
     expect((start.datasets[0]?.validations ?? []).map((n) => `${n}.sql`).sort()).toEqual(files.sort());
     expect(screen.datasetColumns.customer_transactions).toEqual(
       expect.arrayContaining(['transaction_id', 'customer_id']),
@@ -698,20 +700,20 @@ describe('functions', () => {
     expect(prepare).toMatchObject({ rejectedShareMax: 0.05 });
   });
 
-  it('package prepare-validations with every validation SQL file under validations/', () => {
+  it("package prepare-validations with every validation SQL file under each dataset's validations/", () => {
     // Prepare
     const entries = packaged.zips.get('prepareValidations') ?? [];
     // Act
-    const sql = entries.map((e) => e.name).filter((n) => n.startsWith('validations/'));
+    const sql = entries.map((e) => e.name).filter((n) => /^datasets\/[^/]+\/validations\//.test(n));
     // Assess
-    const expected = readdirSync(path.join(REPO_ROOT, 'validations'))
+    const expected = readdirSync(path.join(REPO_ROOT, 'datasets/customer_transactions/validations'))
       .filter((f) => f.endsWith('.sql'))
-      .map((f) => `validations/${f}`);
+      .map((f) => `datasets/customer_transactions/validations/${f}`);
     expect(sql.sort()).toEqual(expected.sort());
-    const onDisk = readFileSync(path.join(REPO_ROOT, 'validations', 'rows_written.sql'));
+    const onDisk = readFileSync(path.join(REPO_ROOT, 'datasets/customer_transactions/validations', 'rows_written.sql'));
     expect(
       entries
-        .find((e) => e.name === 'validations/rows_written.sql')
+        .find((e) => e.name === 'datasets/customer_transactions/validations/rows_written.sql')
         ?.content()
         .equals(onDisk),
     ).toBe(true);
@@ -789,7 +791,7 @@ describe('the local twin', () => {
     // Prepare
     const job = resources.AnalyticsJob.Properties;
     // Act
-    const { manifest: _manifest, ...local } = twin().job;
+    const { manifestFile: _manifest, ...local } = twin().job;
     // Assess
     expect(local).toEqual({
       Name: job.Name,

@@ -24,7 +24,7 @@ import { placeholderArns, readDeployment } from '../../local/twin/deployment';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const DEFINITION_FILE = path.join(ROOT, 'state-machines/pipeline.asl.yml');
-export const VALIDATIONS_DIR = path.join(__dirname, 'fixtures/validations');
+export const DATASETS_DIR = path.join(__dirname, 'fixtures/datasets');
 export const EXECUTION_NAME = 'customer_transactions-20261124T095958Z-0123456789';
 
 /** The ASL's Lambda placeholders as the deployment maps them, with ARNs in a pretend test account. */
@@ -231,7 +231,7 @@ export function realLambdas(ports: FakePorts): Record<string, LambdaHandler> {
     [arnOf('ScreenFilesFunctionArn')]: screen as LambdaHandler,
     [arnOf('CheckCatalogFunctionArn')]: checkCatalogHandler({ glue: ports.glue }),
     [arnOf('PrepareValidationsFunctionArn')]: prepareValidationsHandler({
-      config: loadPrepareValidationsConfig({ VALIDATIONS_DIR: VALIDATIONS_DIR, REJECTED_SHARE_MAX: '0.05' }),
+      config: loadPrepareValidationsConfig({ DATASETS_DIR, REJECTED_SHARE_MAX: '0.05' }),
     }),
     [arnOf('BuildNotificationFunctionArn')]: buildNotificationHandler(),
   };

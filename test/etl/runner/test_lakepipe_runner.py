@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.join(ROOT, "glue-jobs", "runner"))
 import lakepipe_manifest as r  # noqa: E402
 import lakepipe_runner  # noqa: E402, F401 (the Glue job loads without Spark and Glue)
 
-JOB_YML = os.path.join(ROOT, "glue-jobs", "customer-analytics", "job.yml")
+JOB_YML = os.path.join(ROOT, "datasets", "customer_transactions", "job.yml")
 
 
 def minimal(**overrides):

@@ -1,7 +1,7 @@
-// prepare-validations: validation files from a temp VALIDATIONS_DIR, the three placeholders substituted with
+// prepare-validations: validation files from a temp DATASETS_DIR (<dataset>/validations/<name>.sql), the three placeholders substituted with
 // validated values, everything else refused.
 import '../../fixtures/quiet-logs';
-import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -16,24 +16,30 @@ import { lambdaContext } from '../../fixtures/lambda-context';
 /** rejected_share.sql, row_count.sql and typo.sql (which misspells two placeholders). */
 const FIXTURES = path.join(__dirname, 'fixtures');
 const RUN_ID = 'customer_transactions-20261124T100000Z-0a1b2c3d4e';
+const DATASET = 'customer_transactions';
 let dir: string;
 let filesRead: string[];
 
 function run(overrides: Partial<PrepareValidationsInput> = {}, env: Record<string, string> = {}) {
-  const config = loadPrepareValidationsConfig({ VALIDATIONS_DIR: dir, ...env });
+  const config = loadPrepareValidationsConfig({ DATASETS_DIR: dir, ...env });
   const readText = (file: string) => {
     filesRead.push(file);
     return readFile(file, 'utf8');
   };
   const handler = createHandler({ config, readText });
-  return handler({ database: 'lakepipe', runId: RUN_ID, validations: ['rejected_share'], ...overrides }, lambdaContext);
+  return handler(
+    { dataset: DATASET, database: 'lakepipe', runId: RUN_ID, validations: ['rejected_share'], ...overrides },
+    lambdaContext,
+  );
 }
 
 describe('prepare-validations', () => {
   beforeEach(async () => {
     filesRead = [];
     dir = await mkdtemp(path.join(tmpdir(), 'lakepipe-validations-'));
-    for (const file of await readdir(FIXTURES)) await copyFile(path.join(FIXTURES, file), path.join(dir, file));
+    const validations = path.join(dir, DATASET, 'validations');
+    await mkdir(validations, { recursive: true });
+    for (const file of await readdir(FIXTURES)) await copyFile(path.join(FIXTURES, file), path.join(validations, file));
   });
 
   afterEach(async () => {
@@ -56,13 +62,13 @@ describe('prepare-validations', () => {
     ]);
   });
 
-  it('defaults REJECTED_SHARE_MAX to 0.05 and VALIDATIONS_DIR to ./validations', async () => {
+  it('defaults REJECTED_SHARE_MAX to 0.05 and DATASETS_DIR to ./datasets', async () => {
     // Act
     const config = loadPrepareValidationsConfig({});
     const queries = await run();
 
     // Assess
-    expect(config).toEqual({ validationsDir: path.resolve('validations'), rejectedShareMax: 0.05 });
+    expect(config).toEqual({ datasetsDir: path.resolve('datasets'), rejectedShareMax: 0.05 });
     expect(queries[0]?.queryString).toContain('<= 0.05 AS passed');
   });
 
@@ -114,6 +120,21 @@ describe('prepare-validations', () => {
     },
   );
 
+  it.each(['../customer_transactions', 'Customer', ''])(
+    'refuses the dataset name %j before reading any file (it names a folder)',
+    async (dataset) => {
+      // Act
+      const act = run({ dataset });
+
+      // Assess
+      await expect(act).rejects.toMatchObject({
+        name: 'ValidationQueryError',
+        message: expect.stringContaining('prepare-validations input: dataset:'),
+      });
+      expect(filesRead).toEqual([]);
+    },
+  );
+
   it.each([
     ['validations[1]', { validations: ['row_count', 7] }],
     ['runId', { runId: undefined }],
@@ -135,7 +156,7 @@ describe('prepare-validations', () => {
 
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'ValidationQueryError', validation: 'no_such_check' });
-    await expect(act).rejects.toThrow(path.join(dir, 'no_such_check.sql'));
+    await expect(act).rejects.toThrow(path.join(dir, DATASET, 'validations', 'no_such_check.sql'));
   });
 
   it('returns an empty list for a dataset with no validations', async () => {
@@ -156,12 +177,16 @@ describe('prepare-validations', () => {
 
   it('renders every real validations/*.sql: they use only the three contract placeholders', async () => {
     // Prepare
-    const realDir = path.join(__dirname, '../../../validations');
+    const datasetsDir = path.join(__dirname, '../../../datasets');
+    const realDir = path.join(datasetsDir, DATASET, 'validations');
     const names = (await readdir(realDir)).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
-    const handler = createHandler({ config: loadPrepareValidationsConfig({ VALIDATIONS_DIR: realDir }) });
+    const handler = createHandler({ config: loadPrepareValidationsConfig({ DATASETS_DIR: datasetsDir }) });
 
     // Act
-    const queries = await handler({ database: 'lakepipe', runId: RUN_ID, validations: names }, lambdaContext);
+    const queries = await handler(
+      { dataset: DATASET, database: 'lakepipe', runId: RUN_ID, validations: names },
+      lambdaContext,
+    );
 
     // Assess
     expect(queries.map((q) => q.name)).toEqual(names);

@@ -53,7 +53,7 @@ describe('failure paths', () => {
   it('a failing job ends FAILED with the job run as cause; after the fix, redrive resumes at the job without re-crawling', async () => {
     const dir = await tempDir();
     const broken = path.join(dir, 'job');
-    await cp(path.join(REPO_ROOT, 'glue-jobs', 'customer-analytics'), broken, { recursive: true });
+    await cp(path.join(REPO_ROOT, 'datasets', 'customer_transactions'), broken, { recursive: true });
     const step = path.join(broken, 'steps', '07-enriched.sql');
     await writeFile(step, `${(await readFile(step, 'utf8')).replace(/SELECT/, 'SELECT no_such_column,')}`);
     const file = await generated(dir, 'tx.csv', { rows: 200, seed: 6, idPrefix: 'J-' });

@@ -7,7 +7,7 @@ import { expandPassThrough } from '../../../local/glue/jobs/pass-through';
 import { prepareSparkSession, translateSpark } from '../../../local/sql/spark/translate';
 import { UnsupportedSqlError } from '../../../local/sql/unsupported';
 
-const STEPS = path.resolve(__dirname, '../../../glue-jobs/customer-analytics/steps');
+const STEPS = path.resolve(__dirname, '../../../datasets/customer_transactions/steps');
 
 let db: DuckDb;
 beforeAll(async () => {

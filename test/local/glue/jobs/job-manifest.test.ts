@@ -30,7 +30,7 @@ async function manifestIn(yaml: string, steps: Record<string, string> = { 'steps
 describe('loadManifest', () => {
   it('loads the customer-analytics manifest with its steps in order and snappy outputs', async () => {
     // Act
-    const m = await loadManifest(path.resolve(__dirname, '../../../../glue-jobs/customer-analytics/job.yml'));
+    const m = await loadManifest(path.resolve(__dirname, '../../../../datasets/customer_transactions/job.yml'));
 
     // Assess
     expect(m.name).toBe('customer-analytics');
