@@ -3,8 +3,10 @@
 // overrides are bound by state name), then validates with asl-validator.
 import { readFile } from 'node:fs/promises';
 import aslValidator from 'asl-validator';
+import aslValidatorPackage from 'asl-validator/package.json';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { parse } from 'yaml';
+import { cachedPure } from '../pure-cache';
 import { DefinitionError, PlaceholderError } from './errors';
 
 export type Definition = StateMachineDefinition;
@@ -92,10 +94,24 @@ export function guardDefinition(definition: unknown): void {
   }
 }
 
+const ASL_VALIDATOR_OPTIONS = { checkArn: true, checkPaths: true };
+// asl-validator builds its JSON schema validator anew on every call (1 to 2 s of CPU): a definition it accepted
+// once is remembered (local/pure-cache.ts), keyed by the validator's version and options.
+const ASL_VALIDATOR_VERSION = `asl-validator@${aslValidatorPackage.version} ${JSON.stringify(ASL_VALIDATOR_OPTIONS)}`;
+
 /** asl-validator's verdict. It annotates the object it checks, so it gets a copy. */
 export function validateAsl(definition: unknown): string[] {
-  const result = aslValidator(JSON.parse(JSON.stringify(definition)), { checkArn: true, checkPaths: true });
-  return result.isValid ? [] : result.errorsText('\n').split('\n');
+  const text = JSON.stringify(definition);
+  return cachedPure(
+    'asl-validator',
+    ASL_VALIDATOR_VERSION,
+    text,
+    () => {
+      const result = aslValidator(JSON.parse(text), ASL_VALIDATOR_OPTIONS);
+      return result.isValid ? [] : result.errorsText('\n').split('\n');
+    },
+    (invalid) => invalid.length === 0,
+  );
 }
 
 /** Replaces `${Name}` in every string value; a placeholder missing from `values` is an error. */
