@@ -1,25 +1,23 @@
-// Benchmark (not a test): generated transactions through the whole local pipeline, as `lakepipe run` does it:
-// land, arrival Lambda, screen, crawl, job, validations, notification. Each size runs in its own process, so its
-// peak RSS is its own. Prints per-stage times, wall time, rows/s, peak memory and the ratio of the wall time to one
-// DuckDB scan of the same CSV timed in the same process, then writes the table into docs/benchmarks.md.
+// Benchmark (not a test): generated transactions through the whole local pipeline exactly as a user runs it,
+// `node bin/lakepipe.cjs run FILE` in its own process, timed from the command's start to its exit. Before each run
+// the same file is scanned once in a fresh in-memory DuckDB with default settings (the floor every ratio is taken
+// against, measured in the same run). Prints per-stage times, rows/s and the command's peak RSS, then writes the
+// table into docs/benchmarks.md.
 //
-//   npm run bench                      # 1 million and 10 million rows
-//   npm run bench -- --rows 2000000    # one size (repeat --rows for more)
-//   npm run bench -- --no-write        # print only
+//   npm run bench                                  # 1 million and 10 million rows
+//   npm run bench -- --rows 2000000                # one size (repeat --rows or --size for more)
+//   npm run bench -- --size 10GB                   # a file of about that size (MB or GB)
+//   npm run bench -- --rows 2000000 --against f907668 --rounds 3
+//                                                  # alternate with another commit's CLI; prints, writes nothing
+//   npm run bench -- --no-write                    # print only
 // Generated data is kept in bench/out/ and reused; every run gets a fresh workspace.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sqlString } from '../functions/shared/sql-literal';
-import { withDuckDb } from '../local/duckdb';
 import { generateTransactionsFile } from '../local/generate/transactions';
-import { defaultSettings } from '../local/twin/config';
-import { deliverArrivals, landFiles, waitForExecutions } from '../local/twin/pipeline-run';
-import { foldStages, summarize } from '../local/twin/summary';
-import { createTwin } from '../local/twin/twin';
 import { calibrationSeconds } from './calibrate';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -27,12 +25,14 @@ const OUT = path.join(ROOT, 'bench', 'out');
 const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
 const TABLE_START = '<!-- bench:table:start -->';
 const TABLE_END = '<!-- bench:table:end -->';
+const STAGE_NAMES = ['ScreenFiles', 'WaitForCrawl', 'RunJob', 'RunValidations'];
 
-interface SizeResult {
+interface RunResult {
+  /** Which CLI ran: this checkout, or the commit given with --against. */
+  side: string;
   rows: number;
   bytes: number;
   status: string;
-  error?: string;
   scanSeconds: number;
   totalSeconds: number;
   peakRssMiB: number;
@@ -40,14 +40,31 @@ interface SizeResult {
   rowsRead?: number;
   validationsPassed: number;
   validations: number;
+  error?: string;
 }
 
-/** Peak resident memory of this process so far (the kernel's high-water mark), in MiB. */
-function peakRssMiB(): number {
-  const line = readFileSync('/proc/self/status', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmHWM:'));
-  return Math.round(Number(line?.replace(/\D+/g, '') ?? 0) / 1024);
+interface CliSummary {
+  status: string;
+  stages?: { state: string; durationMs: number }[];
+  rowsRead?: number;
+  validations?: { passed: boolean }[];
+  error?: string;
+  cause?: string;
+}
+
+/** `10GB`, `500MB` -> bytes. */
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(MB|GB)$/i.exec(text.trim());
+  if (!m) throw new Error(`--size takes a size such as 500MB or 10GB, not ${JSON.stringify(text)}`);
+  return Number(m[1]) * (m[2]?.toUpperCase() === 'GB' ? 1e9 : 1e6);
+}
+
+/** Rows that make a file of about `bytes`, from the size of a generated sample. */
+async function rowsForSize(bytes: number): Promise<number> {
+  const sample = path.join(OUT, 'size-sample.csv');
+  const stats = await generateTransactionsFile(sample, { rows: 100_000, seed: 1, idPrefix: 'P1000000000-' });
+  await rm(sample, { force: true });
+  return Math.round((bytes / stats.bytes) * 100_000);
 }
 
 async function ensureData(rows: number): Promise<string> {
@@ -55,71 +72,108 @@ async function ensureData(rows: number): Promise<string> {
   if (await stat(file).catch(() => undefined)) return file;
   await mkdir(path.dirname(file), { recursive: true });
   process.stderr.write(`generating ${rows.toLocaleString('en-US')} rows -> ${file}\n`);
-  await generateTransactionsFile(file, { rows, seed: rows, idPrefix: `P${rows}-` });
+  let shown = 0;
+  await generateTransactionsFile(file, { rows, seed: rows, idPrefix: `P${rows}-` }, (done) => {
+    if (done - shown >= 10_000_000) {
+      shown = done;
+      process.stderr.write(`  ${done.toLocaleString('en-US')} rows\n`);
+    }
+  });
   return file;
 }
 
-/** The floor every ratio is taken against: one scan of the file in a fresh in-memory DuckDB, default settings. */
-async function oneScanSeconds(file: string): Promise<number> {
-  return withDuckDb(async (db) => {
-    const started = performance.now();
-    await db.query(`SELECT count(*), sum(length(customer_id)) FROM read_csv(${sqlString(file)})`);
-    return (performance.now() - started) / 1000;
-  });
+/** The floor: one scan of the file in a fresh in-memory DuckDB with default settings, in its own process. */
+function oneScanSeconds(file: string): number {
+  const script = `
+    const { DuckDBInstance } = require('@duckdb/node-api');
+    (async () => {
+      const db = await DuckDBInstance.create(':memory:');
+      const c = await db.connect();
+      const started = performance.now();
+      await c.run("SELECT count(*), sum(length(customer_id)) FROM read_csv('" + process.argv[1].replace(/'/g, "''") + "')");
+      console.log((performance.now() - started) / 1000);
+    })();`;
+  return Number(execFileSync(process.execPath, ['-e', script, file], { cwd: ROOT, encoding: 'utf8' }).trim());
 }
 
-/** One size, in this process: the child side of the benchmark. */
-async function benchOneSize(rows: number): Promise<SizeResult> {
-  const file = await ensureData(rows);
-  const bytes = (await stat(file)).size;
-  const scanSeconds = await oneScanSeconds(file);
+/** Runs `node bin/lakepipe.cjs run FILE --json` of the checkout at `root`; wall time and peak RSS of that process. */
+async function runCli(root: string, file: string): Promise<{ seconds: number; peakRssMiB: number; out: string }> {
   const home = await mkdtemp(path.join(OUT, 'home-'));
   try {
-    const twin = await createTwin({ ...defaultSettings(home), asOf: '2025-07-01' });
     const started = performance.now();
-    const landed = await landFiles(twin, [file]);
-    const arrival = await deliverArrivals(twin, landed);
-    const [record] = await waitForExecutions(twin, arrival.started);
-    const totalSeconds = (performance.now() - started) / 1000;
-    if (!record) throw new Error('no execution started');
-    const summary = await summarize(twin, record);
-    return {
-      rows,
-      bytes,
-      status: record.status,
-      error: record.error,
-      scanSeconds,
-      totalSeconds,
-      peakRssMiB: peakRssMiB(),
-      stages: foldStages(summary.stages).map((s) => ({ state: s.state, seconds: s.durationMs / 1000 })),
-      rowsRead: summary.rowsRead,
-      validationsPassed: summary.validations.filter((v) => v.passed).length,
-      validations: summary.validations.length,
-    };
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'bin', 'lakepipe.cjs'), 'run', file, '--json', '--home', home],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let progress = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    // Progress goes to stderr; shown only when the command fails.
+    child.stderr.on('data', (chunk: Buffer) => {
+      progress = (progress + chunk.toString('utf8')).slice(-20_000);
+    });
+    // VmHWM is the kernel's high-water mark of the process: the last reading before exit is its peak, give or take
+    // what it reached in its last 50 ms.
+    let peakKiB = 0;
+    const sample = setInterval(() => {
+      try {
+        const line = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith('VmHWM:'));
+        peakKiB = Math.max(peakKiB, Number(line?.replace(/\D+/g, '') ?? 0));
+      } catch {
+        // The process has ended.
+      }
+    }, 50);
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+    clearInterval(sample);
+    const seconds = (performance.now() - started) / 1000;
+    if (code > 1) throw new Error(`lakepipe run exited ${code}:\n${progress}`);
+    return { seconds, peakRssMiB: Math.round(peakKiB / 1024), out };
   } finally {
     await rm(home, { recursive: true, force: true });
   }
 }
 
-/** Runs one size in a child process and reads its result line. */
-function benchInChild(rows: number): SizeResult {
-  const out = execFileSync(
-    process.execPath,
-    [path.join(ROOT, 'bin', 'run-ts.cjs'), path.join(ROOT, 'bench', 'run.ts'), '--child', String(rows)],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
-  );
-  const line = out.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as SizeResult;
+async function benchOnce(side: string, root: string, rows: number): Promise<RunResult> {
+  const file = await ensureData(rows);
+  const bytes = (await stat(file)).size;
+  const scanSeconds = oneScanSeconds(file);
+  const { seconds, peakRssMiB, out } = await runCli(root, file);
+  const [summary] = JSON.parse(out) as CliSummary[];
+  if (!summary) throw new Error('lakepipe run printed no execution');
+  const stages = new Map<string, number>();
+  // A state that ran more than once (CheckCatalog around a crawl) counts with all its runs.
+  for (const s of summary.stages ?? []) stages.set(s.state, (stages.get(s.state) ?? 0) + s.durationMs / 1000);
+  return {
+    side,
+    rows,
+    bytes,
+    status: summary.status,
+    scanSeconds,
+    totalSeconds: seconds,
+    peakRssMiB,
+    stages: [...stages].map(([state, s]) => ({ state, seconds: s })),
+    rowsRead: summary.rowsRead,
+    validationsPassed: (summary.validations ?? []).filter((v) => v.passed).length,
+    validations: (summary.validations ?? []).length,
+    ...(summary.status === 'SUCCEEDED' ? {} : { error: `${summary.error ?? ''} ${summary.cause ?? ''}`.trim() }),
+  };
 }
 
 const seconds = (s: number) => s.toFixed(2);
-const STAGE_NAMES = ['ScreenFiles', 'CheckCatalog', 'WaitForCrawl', 'RunJob', 'RunValidations'];
 
-function tableOf(results: SizeResult[]): string {
+function tableOf(results: RunResult[], withSide = false): string {
   const header = [
-    '| rows | CSV | status | land to notified | one scan | ratio | rows/s | peak RSS | ' +
+    `| ${withSide ? 'CLI | ' : ''}rows | CSV | status | command start to exit | one scan | ratio | rows/s | peak RSS | ` +
       `${STAGE_NAMES.join(' | ')} | validations |`,
-    `|---:|---:|---|---:|---:|---:|---:|---:|${STAGE_NAMES.map(() => '---:|').join('')}---|`,
+    `|${withSide ? '---|' : ''}---:|---:|---|---:|---:|---:|---:|---:|${STAGE_NAMES.map(() => '---:|').join('')}---|`,
   ];
   const rows = results.map((r) => {
     const stage = (name: string) => {
@@ -127,6 +181,7 @@ function tableOf(results: SizeResult[]): string {
       return found ? `${seconds(found.seconds)} s` : '-';
     };
     return [
+      ...(withSide ? [r.side] : []),
       r.rows.toLocaleString('en-US'),
       `${(r.bytes / 1e6).toFixed(0)} MB`,
       r.status,
@@ -152,28 +207,74 @@ async function writeTable(table: string, machine: string): Promise<void> {
   await writeFile(DOC, doc.slice(0, start) + block + doc.slice(end + TABLE_END.length));
 }
 
+/** A checkout of `commit` beside the repository, sharing its node_modules, for --against. */
+function checkoutOf(commit: string): string {
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${commit}^{commit}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).trim();
+  const dir = path.join(OUT, `against-${sha.slice(0, 12)}`);
+  if (!existsSync(dir)) {
+    execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT, stdio: 'ignore' });
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  }
+  return dir;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
 async function main() {
   const { values } = parseArgs({
     options: {
       rows: { type: 'string', multiple: true },
-      child: { type: 'string' },
+      size: { type: 'string', multiple: true },
+      against: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
       'no-write': { type: 'boolean' },
     },
   });
-  if (values.child) {
-    console.log(JSON.stringify(await benchOneSize(Number(values.child))));
-    return;
-  }
-  const sizes = (values.rows ?? ['1000000', '10000000']).map(Number);
+  const sizes = [
+    ...(values.rows ?? []).map(Number),
+    ...(await Promise.all((values.size ?? []).map((s) => rowsForSize(parseSize(s))))),
+  ];
+  if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--rows takes a whole number of rows');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a whole number');
   const cpus = os.cpus();
   const machine =
     `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
     `Node ${process.version}; machine calibration ${await calibrationSeconds()} s (bench/calibrate.ts, lower is faster).`;
   console.log(machine);
-  const results: SizeResult[] = [];
+
+  if (values.against) {
+    const base = checkoutOf(values.against);
+    for (const rows of sizes) {
+      const results: RunResult[] = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const [side, root] of [
+          [values.against, base],
+          ['this checkout', ROOT],
+        ] as const) {
+          const r = await benchOnce(side, root, rows);
+          results.push(r);
+          console.log(`${side}: ${seconds(r.totalSeconds)} s (${r.status})`);
+        }
+      }
+      console.log(`\n${tableOf(results, true)}`);
+      const [a, b] = [values.against, 'this checkout'].map((side) =>
+        median(results.filter((r) => r.side === side).map((r) => r.totalSeconds)),
+      ) as [number, number];
+      console.log(
+        `\nmedian: ${values.against} ${seconds(a)} s, this checkout ${seconds(b)} s (${(b / a).toFixed(3)}x)`,
+      );
+    }
+    return;
+  }
+
+  const results: RunResult[] = [];
   for (const rows of sizes) {
-    const r = benchInChild(rows);
+    const r = await benchOnce('this checkout', ROOT, rows);
     results.push(r);
     console.log(`\n${tableOf([r])}`);
     if (r.error) console.log(`  error: ${r.error}`);
