@@ -1,8 +1,10 @@
 // @ts-check
 // One crawler, one Glue job and their two least-privilege roles per dataset of the registry (datasets/<name>/),
 // plus a CSV classifier for a CSV dataset and an alert subscription for a dataset with its own address.
-// Loaded by serverless as `${file(./infra/dataset-resources.cjs):template}` into resources, and
-// `:crawlerArns` / `:jobArns` for the roles that start crawlers and jobs; the twin reads datasetResources.
+// Loaded by serverless once as `custom.datasets` (`${file(./infra/dataset-resources.cjs)}`): `template` goes into
+// resources,
+// `crawlerArns`, `jobArns` and `rawObjectArns` for the roles that start crawlers and jobs or read arrived files;
+// the twin reads datasetResources.
 'use strict';
 
 const fs = require('node:fs');
@@ -544,6 +546,15 @@ function jobArns(names, datasets) {
   return datasets.map((d) => arn('glue', `job/${datasetNames(names, d).job}`));
 }
 
+/**
+ * The raw objects of every dataset, for the roles that read whatever arrives (screen-files, the validations).
+ * @param {ReturnType<typeof namesFor>} names
+ * @param {import('./registry.cjs').DatasetDefinition[]} datasets
+ */
+function rawObjectArns(names, datasets) {
+  return datasets.map((d) => bucketArn(names.rawBucketPrefix, `${d.raw.prefix}*`));
+}
+
 /** @param {import('./resolver-context.cjs').ResolverContext} context */
 async function resolve({ resolveVariable }) {
   const names = namesFor(String(await resolveVariable('sls:stage')));
@@ -557,6 +568,7 @@ async function resolve({ resolveVariable }) {
     template: datasetTemplate(names, datasets, params),
     crawlerArns: crawlerArns(names, datasets),
     jobArns: jobArns(names, datasets),
+    rawObjectArns: rawObjectArns(names, datasets),
   };
 }
 
@@ -568,4 +580,5 @@ module.exports.manifestNeeds = manifestNeeds;
 module.exports.secretParameterName = secretParameterName;
 module.exports.crawlerArns = crawlerArns;
 module.exports.jobArns = jobArns;
+module.exports.rawObjectArns = rawObjectArns;
 module.exports.GLUE_JOB_LOG_GROUPS = GLUE_JOB_LOG_GROUPS;

@@ -66,9 +66,13 @@ declare namespace resolve {
   function secretParameterName(stage: string, dataset: string, argument: string): string;
   function crawlerArns(names: Names, datasets: DatasetDefinition[]): unknown[];
   function jobArns(names: Names, datasets: DatasetDefinition[]): unknown[];
+  function rawObjectArns(names: Names, datasets: DatasetDefinition[]): unknown[];
   const GLUE_JOB_LOG_GROUPS: string[];
 }
-declare function resolve(
-  context: ResolverContext,
-): Promise<{ template: { Resources: Record<string, unknown> }; crawlerArns: unknown[]; jobArns: unknown[] }>;
+declare function resolve(context: ResolverContext): Promise<{
+  template: { Resources: Record<string, unknown> };
+  crawlerArns: unknown[];
+  jobArns: unknown[];
+  rawObjectArns: unknown[];
+}>;
 export = resolve;

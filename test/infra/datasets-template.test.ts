@@ -161,6 +161,21 @@ describe('a dataset added as a folder', () => {
   });
 });
 
+describe('arrived files', () => {
+  it("are read by screen-files and the validations under the datasets' prefixes only", () => {
+    // Prepare
+    const rawReads = (label: string) =>
+      policyStatements(resources)
+        .filter((s) => s.label === label)
+        .flatMap((s) => asArray<Cfn>(s.statement.Resource).map((r) => resolver.resolve(r)))
+        .sort();
+    const expected = ['raw/customer_transactions/*', `raw/${SECOND}/*`].map((k) => s3('raw', k));
+    // Act / Assess
+    expect(rawReads('ScreenFilesRole/ReadAndRemoveArrivedFiles')).toEqual(expected);
+    expect(rawReads('StateMachineRole/ReadQueriedRawData')).toEqual(expected);
+  });
+});
+
 describe('the first deployment of each dataset (issue 12, item 9)', () => {
   const crawlers = () => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Glue::Crawler');
 

@@ -221,7 +221,7 @@ describe('IAM', () => {
     // Assess
     expect(written.sort()).toEqual(
       [
-        `s3:GetObject+s3:DeleteObject arn:aws:s3:::${bucketName('raw')}/raw/*`,
+        `s3:GetObject+s3:DeleteObject arn:aws:s3:::${bucketName('raw')}/raw/customer_transactions/*`,
         `s3:GetObject+s3:PutObject arn:aws:s3:::${bucketName('raw')}/quarantine/*`,
       ].sort(),
     );
