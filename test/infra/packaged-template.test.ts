@@ -10,7 +10,7 @@ import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 import { lambdaLogicalId, PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
 import { readDeployment } from '../../local/twin/deployment';
-import { ACCOUNT, asArray, createResolver, type LabelledStatement, policyStatements } from './cfn-values';
+import { ACCOUNT, asArray, createResolver, type LabelledStatement, policyStatements, resolveDeep } from './cfn-values';
 import {
   ALERT_EMAIL,
   type Cfn,
@@ -783,14 +783,7 @@ describe('functions', () => {
 describe('the local twin', () => {
   // The twin's reading of serverless.yml and infra/, for the stage, account and region packaged here.
   const twin = () => readDeployment({ stage: STAGE, account: ACCOUNT, region: REGION });
-  /** A template value with every intrinsic resolved, into objects and arrays. */
-  const resolvedDeep = (value: Cfn): Cfn => {
-    if (Array.isArray(value)) return value.map(resolvedDeep);
-    if (value === null || typeof value !== 'object') return value;
-    const [key] = Object.keys(value);
-    if (key === 'Ref' || key?.startsWith('Fn::')) return resolver.resolve(value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvedDeep(v)]));
-  };
+  const resolvedDeep = (value: Cfn): Cfn => resolveDeep(resolver, value);
 
   it('defines the crawler exactly as the template does (targets, configuration, policies)', () => {
     // Prepare: the twin has no IAM and no console description.
