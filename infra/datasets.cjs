@@ -7,6 +7,7 @@
 
 const { namesFor } = require('./names.cjs');
 const { registry, requiredColumns, kebab } = require('./registry.cjs');
+const { refusingBadDatasets } = require('./package-time.cjs');
 
 /**
  * Deploy-time names of one dataset's crawler and job.
@@ -50,7 +51,7 @@ async function resolve({ resolveVariable }) {
   };
 }
 
-module.exports = resolve;
+module.exports = refusingBadDatasets(resolve);
 module.exports.datasetPlans = datasetPlans;
 module.exports.datasetNames = datasetNames;
 module.exports.datasetColumns = datasetColumns;

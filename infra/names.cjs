@@ -36,9 +36,6 @@ function namesFor(stage) {
     athenaResultsBucketPrefix: `${prefix}-athena-results`,
     glueAssetsBucketPrefix: `${prefix}-glue-assets`,
     database: `${SERVICE}_${stage}`,
-    crawler: `${prefix}-customer-transactions`,
-    job: `${prefix}-customer-analytics`,
-    jobManifest: 'customer-analytics',
     workgroup: `${prefix}`,
     topic: `${prefix}-alerts`,
     stateMachine: `${prefix}-pipeline`,
@@ -47,8 +44,6 @@ function namesFor(stage) {
     keyAlias: `alias/${prefix}`,
     stateMachineLogGroup: `/aws/vendedlogs/states/${prefix}-pipeline`,
     rawPrefix: 'raw/',
-    dataset: 'customer_transactions',
-    datasetPrefix: 'raw/customer_transactions/',
   };
 }
 

@@ -10,9 +10,6 @@ declare namespace resolve {
     athenaResultsBucketPrefix: string;
     glueAssetsBucketPrefix: string;
     database: string;
-    crawler: string;
-    job: string;
-    jobManifest: string;
     workgroup: string;
     topic: string;
     stateMachine: string;
@@ -21,8 +18,6 @@ declare namespace resolve {
     keyAlias: string;
     stateMachineLogGroup: string;
     rawPrefix: string;
-    dataset: string;
-    datasetPrefix: string;
   }
   function namesFor(stage: string): Names;
   class StageNameError extends Error {}

@@ -1,8 +1,11 @@
 // @ts-check
-// The raw bucket's S3 -> SQS notification rules: one per supported suffix under the raw prefix (an S3 filter
+// The raw bucket's S3 -> SQS notification rules: one per supported suffix under each dataset's prefix (an S3 filter
 // holds one prefix and one suffix). S3 rejects rules whose prefixes and suffixes overlap, so a suffix that
 // ends another one (".gz" next to ".csv.gz") is refused here, before CloudFormation would refuse it.
 'use strict';
+
+const { registry } = require('./registry.cjs');
+const { refusingBadDatasets } = require('./package-time.cjs');
 
 class NotificationRuleError extends Error {
   /** @param {string} message */
@@ -37,16 +40,18 @@ function queueConfigurations(prefix, suffixes, queueArn) {
   }));
 }
 
+/** @param {import('./resolver-context.cjs').ResolverContext} context */
 async function resolve({ resolveVariable }) {
   const supported = String(await resolveVariable('self:custom.supportedExtensions'));
-  const names = await resolveVariable('self:custom.names');
   const suffixes = supported
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  return queueConfigurations(names.rawPrefix, suffixes, { 'Fn::GetAtt': ['ArrivalQueue', 'Arn'] });
+  const queue = { 'Fn::GetAtt': ['ArrivalQueue', 'Arn'] };
+  // The registry's prefixes never overlap, so neither do the rules of two datasets.
+  return registry().flatMap((dataset) => queueConfigurations(dataset.raw.prefix, suffixes, queue));
 }
 
-module.exports = resolve;
+module.exports = refusingBadDatasets(resolve);
 module.exports.queueConfigurations = queueConfigurations;
 module.exports.NotificationRuleError = NotificationRuleError;

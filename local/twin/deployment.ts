@@ -1,19 +1,19 @@
 // What the deployment declares, read from serverless.yml and infra/ for one stage, account and region: names,
 // the task Lambdas behind the ASL's placeholders, the SQS batch size, and the crawler's and the job's settings
-// as infra/resources/glue.yml sets them. The twin runs with these; test/infra compares them with the template.
+// as infra/dataset-resources.cjs generates them. The twin runs with these; test/infra compares them with the template.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import YAML from 'yaml';
 import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
+import { datasetResources, resolvePseudo } from '../../infra/dataset-resources.cjs';
 import { datasetPlans } from '../../infra/datasets.cjs';
 import { type Names, namesFor } from '../../infra/names.cjs';
-import { datasetNamed } from '../../infra/registry.cjs';
+import { type DatasetDefinition, datasetNamed } from '../../infra/registry.cjs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SERVERLESS_FILE = path.join(REPO_ROOT, 'serverless.yml');
-const GLUE_FILE = path.join(REPO_ROOT, 'infra', 'resources', 'glue.yml');
 
 export class DeploymentFileError extends Error {
   constructor(message: string) {
@@ -29,13 +29,14 @@ export interface Target {
   partition?: string;
 }
 
-/** CreateCrawler's request as the template's RawCrawler declares it (no Role: the twin has no IAM). */
+/** CreateCrawler's request as the template's dataset crawler declares it (no Role: the twin has no IAM). */
 export type CrawlerSettings = Required<
   Pick<
     Glue.CreateCrawlerRequest,
     'Name' | 'DatabaseName' | 'Targets' | 'SchemaChangePolicy' | 'RecrawlPolicy' | 'Configuration'
   >
->;
+> &
+  Pick<Glue.CreateCrawlerRequest, 'Classifiers'>;
 
 export interface JobSettings {
   Name: string;
@@ -77,16 +78,6 @@ function parseCfnYaml(text: string, pseudo: Record<string, string>): Yaml {
   }) as Yaml;
 }
 
-/** serverless' `${self:custom.names.x}`, `${sls:stage}` and `${param:x}` (its default), as text. */
-function resolveVariables(text: string, names: Names, params: Yaml): string {
-  return text.replace(/\$\{(self:custom\.names\.|sls:stage|param:)([A-Za-z0-9]*)\}/g, (whole, kind, key) => {
-    const value =
-      kind === 'sls:stage' ? names.stage : kind === 'param:' ? params[key] : (names as unknown as Yaml)[key];
-    if (value === undefined) throw new DeploymentFileError(`no value for ${whole}`);
-    return String(value);
-  });
-}
-
 function at<T>(value: unknown, keys: string[], file: string): T {
   let node = value;
   for (const key of keys) {
@@ -104,28 +95,29 @@ function taskFunctions(serverless: Yaml): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function crawlerSettings(glue: Yaml, names: Names): CrawlerSettings {
-  const p = at<Yaml>(glue, ['Resources', 'RawCrawler', 'Properties'], 'glue.yml');
+/** The crawler's and job's settings as infra/dataset-resources.cjs generates them for the template. */
+function datasetSettings(
+  names: Names,
+  dataset: DatasetDefinition,
+  params: Yaml,
+  pseudo: Record<string, string>,
+): { crawler: CrawlerSettings; job: JobSettings } {
+  const generated = datasetResources(names, dataset, {
+    glueWorkerType: String(params.glueWorkerType),
+    glueNumberOfWorkers: Number(params.glueNumberOfWorkers),
+    glueJobTimeoutMinutes: Number(params.glueJobTimeoutMinutes),
+  });
+  const { Name, DefaultArguments, ExecutionProperty, Timeout, MaxRetries } = generated.job;
   return {
-    Name: p.Name as string,
-    // `!Ref CatalogDatabase` is the database's name.
-    DatabaseName: names.database,
-    Targets: p.Targets as Glue.CrawlerTargets,
-    SchemaChangePolicy: p.SchemaChangePolicy as Glue.SchemaChangePolicy,
-    RecrawlPolicy: p.RecrawlPolicy as Glue.RecrawlPolicy,
-    Configuration: p.Configuration as string,
-  };
-}
-
-function jobSettings(glue: Yaml, names: Names): JobSettings {
-  const p = at<Yaml>(glue, ['Resources', 'AnalyticsJob', 'Properties'], 'glue.yml');
-  return {
-    Name: p.Name as string,
-    manifestFile: datasetNamed(names.dataset).job.manifestFile,
-    MaxConcurrentRuns: Number(at(p, ['ExecutionProperty', 'MaxConcurrentRuns'], 'glue.yml')),
-    Timeout: Number(p.Timeout),
-    MaxRetries: Number(p.MaxRetries),
-    DefaultArguments: p.DefaultArguments as Record<string, string>,
+    crawler: resolvePseudo<CrawlerSettings>(generated.crawler, pseudo),
+    job: {
+      Name,
+      manifestFile: dataset.job.manifestFile,
+      MaxConcurrentRuns: ExecutionProperty.MaxConcurrentRuns,
+      Timeout,
+      MaxRetries,
+      DefaultArguments: resolvePseudo<Record<string, string>>(DefaultArguments, pseudo),
+    },
   };
 }
 
@@ -138,7 +130,6 @@ export function readDeployment(target: Target): Deployment {
   };
   const serverless = parseCfnYaml(readFileSync(SERVERLESS_FILE, 'utf8'), pseudo);
   const params = at<Yaml>(serverless, ['params', 'default'], 'serverless.yml');
-  const glue = parseCfnYaml(resolveVariables(readFileSync(GLUE_FILE, 'utf8'), names, params), pseudo);
   const suffix = `${target.account}-${target.region}`;
   const plan = datasetPlans(names)[0];
   if (!plan) throw new DeploymentFileError('infra/datasets.cjs declares no dataset');
@@ -158,8 +149,7 @@ export function readDeployment(target: Target): Deployment {
     stateMachineArn: `arn:${pseudo['AWS::Partition']}:states:${target.region}:${target.account}:stateMachine:${names.stateMachine}`,
     taskFunctions: taskFunctions(serverless),
     sqsBatchSize: Number(at(sqs, ['sqs', 'batchSize'], 'serverless.yml')),
-    crawler: crawlerSettings(glue, names),
-    job: jobSettings(glue, names),
+    ...datasetSettings(names, datasetNamed(plan.dataset), params, pseudo),
   };
 }
 

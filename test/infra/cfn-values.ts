@@ -137,3 +137,12 @@ export function policyStatements(resources: Record<string, Cfn>): LabelledStatem
 
 export const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** A template value with every intrinsic resolved, into objects and arrays. */
+export function resolveDeep(resolver: ReturnType<typeof createResolver>, value: Cfn): Cfn {
+  if (Array.isArray(value)) return value.map((v) => resolveDeep(resolver, v));
+  if (value === null || typeof value !== 'object') return value;
+  const [key] = Object.keys(value);
+  if (key === 'Ref' || key?.startsWith('Fn::')) return resolver.resolve(value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(resolver, v)]));
+}

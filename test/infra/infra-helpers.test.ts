@@ -29,7 +29,9 @@ describe('names', () => {
     // Assess
     expect(n.database).toBe('lakepipe_prod2');
     expect(n.stateMachine).toBe('lakepipe-prod2-pipeline');
-    expect(n.crawler).toBe('lakepipe-prod2-customer-transactions');
+    expect(datasets.datasetNames(n, datasetNamed('customer_transactions')).crawler).toBe(
+      'lakepipe-prod2-customer-transactions',
+    );
   });
 
   it.each(['Prod', 'my-stage', 'x_1', '1dev', 'elevenchars', ''])('refuse stage %p', (stage) => {

@@ -1,5 +1,5 @@
 // Runs `serverless package` (the osls CLI, never the serverless v4 that serverless-step-functions drags in)
-// once, on a copy of the service in a temp folder, with dummy credentials and, where Linux allows an
+// on a copy of the service in a temp folder, with dummy credentials and, where Linux allows an
 // unprivileged network namespace, with no network at all: packaging must never call AWS or a registry.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
@@ -48,7 +48,21 @@ function canIsolateNetwork(): boolean {
   return spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
-export function packageService(): PackagedService {
+export interface PackageRun {
+  dir: string;
+  out: string;
+  status: number | null;
+  output: string;
+  stderr: string;
+  networkIsolated: boolean;
+  seconds: number;
+}
+
+/**
+ * Runs `serverless package` on a fresh copy of the service; `prepare` may change the copy first (say, add a
+ * dataset folder). The caller removes `dir`.
+ */
+export function runPackage(prepare?: (serviceDir: string) => void): PackageRun {
   const dir = mkdtempSync(path.join(tmpdir(), 'lakepipe-package-'));
   const service = path.join(dir, 'service');
   for (const p of SERVICE_PATHS) {
@@ -56,6 +70,7 @@ export function packageService(): PackagedService {
       cpSync(path.join(REPO_ROOT, p), path.join(service, p), { recursive: true });
   }
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(service, 'node_modules'), 'dir');
+  prepare?.(service);
   const out = path.join(dir, 'package');
   const args = [OSLS_BIN, 'package', '--stage', STAGE, '--param', `alertEmail=${ALERT_EMAIL}`, '--package', out];
   const networkIsolated = canIsolateNetwork();
@@ -72,8 +87,20 @@ export function packageService(): PackagedService {
     ? spawnSync('unshare', ['-rn', process.execPath, ...args], { cwd: service, env, encoding: 'utf8' })
     : spawnSync(process.execPath, args, { cwd: service, env, encoding: 'utf8' });
   const seconds = (Date.now() - started) / 1000;
-  const output = `${run.stdout}\n${run.stderr}`;
-  if (run.status !== 0) throw new PackageFailedError(`serverless package failed (${run.status}):\n${output}`);
+  return {
+    dir,
+    out,
+    status: run.status,
+    output: `${run.stdout}\n${run.stderr}`,
+    stderr: run.stderr,
+    networkIsolated,
+    seconds,
+  };
+}
+
+export function packageService(prepare?: (serviceDir: string) => void): PackagedService {
+  const { dir, out, status, output, networkIsolated, seconds } = runPackage(prepare);
+  if (status !== 0) throw new PackageFailedError(`serverless package failed (${status}):\n${output}`);
   const template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   const zips = new Map<string, ZipEntry[]>();
   for (const file of readdirSync(out).filter((f) => f.endsWith('.zip'))) {

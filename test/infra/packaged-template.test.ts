@@ -10,7 +10,7 @@ import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 import { lambdaLogicalId, PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
 import { readDeployment } from '../../local/twin/deployment';
-import { ACCOUNT, asArray, createResolver, type LabelledStatement, policyStatements } from './cfn-values';
+import { ACCOUNT, asArray, createResolver, type LabelledStatement, policyStatements, resolveDeep } from './cfn-values';
 import {
   ALERT_EMAIL,
   type Cfn,
@@ -27,7 +27,9 @@ const RESOURCE_STAR_EXCEPTIONS: Record<string, string> = {
   'StateMachineRole/XRayTracing': 'X-Ray trace and sampling actions support no resource-level permissions',
   'StateMachineRole/ExecutionLogDelivery':
     'CloudWatch Logs vended-log delivery actions (Step Functions logging) support only "*"',
-  'GlueJobRole/JobMetrics': 'cloudwatch:PutMetricData has no resources; narrowed by the cloudwatch:namespace condition',
+  'CustomerTransactionsJobRole/JobMetrics':
+    'cloudwatch:PutMetricData has no resources; narrowed by the cloudwatch:namespace condition',
+  'StateMachineRole/LakeFormationDataAccess': 'lakeformation:GetDataAccess supports no resource-level permissions',
   'PipelineKey/AccountAdministersKeyThroughIam': 'in a key policy, "*" means this key only',
   'PipelineKey/CloudWatchAlarmsPublishToEncryptedTopic': 'in a key policy, "*" means this key only',
 };
@@ -219,7 +221,7 @@ describe('IAM', () => {
     // Assess
     expect(written.sort()).toEqual(
       [
-        `s3:GetObject+s3:DeleteObject arn:aws:s3:::${bucketName('raw')}/raw/*`,
+        `s3:GetObject+s3:DeleteObject arn:aws:s3:::${bucketName('raw')}/raw/customer_transactions/*`,
         `s3:GetObject+s3:PutObject arn:aws:s3:::${bucketName('raw')}/quarantine/*`,
       ].sort(),
     );
@@ -307,7 +309,7 @@ describe('IAM', () => {
 
   it('lets the Glue job drop the partitions of a table it overwrites, and delete nothing else in the catalog', () => {
     // Act
-    const glueActions = roleStatements('GlueJobRole').flatMap((s) =>
+    const glueActions = roleStatements('CustomerTransactionsJobRole').flatMap((s) =>
       asArray<string>(s.statement.Action).filter((a) => a.startsWith('glue:')),
     );
     // Assess
@@ -322,24 +324,31 @@ describe('IAM', () => {
         .filter((s) => asArray<string>(s.statement.Action).some((a) => a.startsWith('s3:')))
         .flatMap(resolvedResources);
     // Act
-    const crawler = [...new Set(s3Resources('GlueCrawlerRole'))].sort();
-    const job = [...new Set(s3Resources('GlueJobRole'))].sort();
+    const crawler = [...new Set(s3Resources('CustomerTransactionsCrawlerRole'))].sort();
+    const job = [...new Set(s3Resources('CustomerTransactionsJobRole'))].sort();
     // Assess
     expect(crawler).toEqual(
       [`arn:aws:s3:::${bucketName('raw')}`, `arn:aws:s3:::${bucketName('raw')}/raw/customer_transactions/*`].sort(),
     );
     const assets = `arn:aws:s3:::${bucketName('glue-assets')}`;
+    const curated = `arn:aws:s3:::${bucketName('curated')}`;
     expect(job).toEqual(
       [
         `arn:aws:s3:::${bucketName('raw')}`,
-        `arn:aws:s3:::${bucketName('raw')}/raw/*`,
-        `arn:aws:s3:::${bucketName('curated')}`,
-        `arn:aws:s3:::${bucketName('curated')}/*`,
+        `arn:aws:s3:::${bucketName('raw')}/raw/customer_transactions/*`,
+        curated,
+        ...[
+          'ingest_audit',
+          'rejected_transactions',
+          'transactions_enriched',
+          'customer_transaction_metrics',
+          'customer_segments',
+        ].map((table) => `${curated}/${table}/*`),
         assets,
         `${assets}/runner/*`,
-        `${assets}/jobs/*`,
-        `${assets}/temporary/*`,
-        `${assets}/spark-event-logs/*`,
+        `${assets}/jobs/customer-analytics/*`,
+        `${assets}/temporary/customer-analytics/*`,
+        `${assets}/spark-event-logs/customer-analytics/*`,
       ].sort(),
     );
   });
@@ -408,7 +417,7 @@ describe('buckets', () => {
     expect(expiry.Status).toBe('Enabled');
   });
 
-  it('notify the queue of objects created under raw/ with each supported suffix, from the raw bucket only', () => {
+  it("notify the queue of objects created under each dataset's prefix with each supported suffix, from the raw bucket only", () => {
     // Prepare
     const rules = resources.RawBucket.Properties.NotificationConfiguration.QueueConfigurations;
     const policy = resources.ArrivalQueuePolicy.Properties.PolicyDocument.Statement;
@@ -421,7 +430,9 @@ describe('buckets', () => {
     });
     // Assess
     expect(filters.sort()).toEqual(
-      ['raw/*.csv', 'raw/*.csv.gz', 'raw/*.json', 'raw/*.jsonl', 'raw/*.json.gz', 'raw/*.parquet'].sort(),
+      ['.csv', '.csv.gz', '.json', '.jsonl', '.json.gz', '.parquet']
+        .map((s) => `raw/customer_transactions/*${s}`)
+        .sort(),
     );
     expect(resources.RawBucket.DependsOn).toContain('ArrivalQueuePolicy');
     const allowsS3 = asArray<Cfn>(policy).filter((s) => s.Effect === 'Allow');
@@ -449,7 +460,7 @@ describe('queue', () => {
     expect(resolver.resolve(redrive.deadLetterTargetArn)).toBe(arn('sqs', 'lakepipe-test-arrivals-dlq'));
   });
 
-  it('feeds start-pipeline in batches with partial-batch failures, under reserved concurrency', () => {
+  it('feeds start-pipeline in batches with partial-batch failures, at most 5 at a time', () => {
     // Prepare
     const mapping = only('AWS::Lambda::EventSourceMapping');
     const fn = resources.StartPipelineLambdaFunction.Properties;
@@ -461,7 +472,9 @@ describe('queue', () => {
     expect(props.BatchSize).toBe(10);
     expect(props.MaximumBatchingWindowInSeconds).toBe(5);
     expect(props.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-    expect(fn.ReservedConcurrentExecutions).toBe(5);
+    // The event source mapping ignores reserved concurrency; its own maximum keeps throttled batches off the DLQ.
+    expect(props.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
     // A message must not reappear while a batch is still being handled.
     expect(resources.ArrivalQueue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
   });
@@ -575,9 +588,9 @@ describe('logs and alarms', () => {
 });
 
 describe('Glue and Athena', () => {
-  it('runs the job on Glue 5.0 with bookmarks, metrics, continuous logs, Spark UI and the manifest location', () => {
+  it('runs the job on Glue 5.0 with bookmarks, metrics, Spark UI and the manifest location', () => {
     // Prepare
-    const job = resources.AnalyticsJob.Properties;
+    const job = resources.CustomerTransactionsJob.Properties;
     // Act
     const args = Object.fromEntries(
       Object.entries(job.DefaultArguments as Record<string, Cfn>).map(([k, v]) => [k, resolver.resolve(v)]),
@@ -597,14 +610,15 @@ describe('Glue and Athena', () => {
       '--extra-py-files': `${assets}/runner/lakepipe_manifest.py`,
       '--job-bookmark-option': 'job-bookmark-enable',
       '--enable-metrics': 'true',
-      '--enable-continuous-cloudwatch-log': 'true',
       '--enable-spark-ui': 'true',
-      '--spark-event-logs-path': `${assets}/spark-event-logs/`,
-      '--TempDir': `${assets}/temporary/`,
+      '--spark-event-logs-path': `${assets}/spark-event-logs/customer-analytics/`,
+      '--TempDir': `${assets}/temporary/customer-analytics/`,
       '--enable-glue-datacatalog': 'true',
     });
     // The state machine passes these per run; a default would hide a missing argument.
     for (const perRun of ['--run_id', '--database', '--source_table']) expect(args[perRun]).toBeUndefined();
+    // Glue 5.0 logs to /aws-glue/jobs/output and /error; continuous logging is a Glue 4.0 flag.
+    expect(args['--enable-continuous-cloudwatch-log']).toBeUndefined();
     // as_of falls back to the manifest's `default: run_date` only when the argument is absent; a default
     // argument would reach the runner as the literal text "run_date".
     expect(args['--as_of']).toBeUndefined();
@@ -612,7 +626,7 @@ describe('Glue and Athena', () => {
 
   it('crawls the dataset prefix into the stage database without ever deleting catalog metadata', () => {
     // Prepare
-    const crawler = resources.RawCrawler.Properties;
+    const crawler = resources.CustomerTransactionsCrawler.Properties;
     // Act
     const paths = crawler.Targets.S3Targets.map((t: Cfn) => resolver.resolve(t.Path));
     // Assess
@@ -769,18 +783,11 @@ describe('functions', () => {
 describe('the local twin', () => {
   // The twin's reading of serverless.yml and infra/, for the stage, account and region packaged here.
   const twin = () => readDeployment({ stage: STAGE, account: ACCOUNT, region: REGION });
-  /** A template value with every intrinsic resolved, into objects and arrays. */
-  const resolvedDeep = (value: Cfn): Cfn => {
-    if (Array.isArray(value)) return value.map(resolvedDeep);
-    if (value === null || typeof value !== 'object') return value;
-    const [key] = Object.keys(value);
-    if (key === 'Ref' || key?.startsWith('Fn::')) return resolver.resolve(value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvedDeep(v)]));
-  };
+  const resolvedDeep = (value: Cfn): Cfn => resolveDeep(resolver, value);
 
   it('defines the crawler exactly as the template does (targets, configuration, policies)', () => {
     // Prepare: the twin has no IAM and no console description.
-    const { Role: _role, Description: _description, ...declared } = resources.RawCrawler.Properties;
+    const { Role: _role, Description: _description, ...declared } = resources.CustomerTransactionsCrawler.Properties;
     // Act
     const local = twin().crawler;
     // Assess
@@ -789,7 +796,7 @@ describe('the local twin', () => {
 
   it("registers the job with the template's name, concurrency, timeout, retries and default arguments", () => {
     // Prepare
-    const job = resources.AnalyticsJob.Properties;
+    const job = resources.CustomerTransactionsJob.Properties;
     // Act
     const { manifestFile: _manifest, ...local } = twin().job;
     // Assess

@@ -249,6 +249,20 @@ describe('pipeline state machine', () => {
     expect(failed).toEqual(['Athena.TooManyRequestsException']);
   });
 
+  it("publishes success and failure messages with the plan's dataset as the `dataset` message attribute", async () => {
+    // Prepare: a dataset's own alert subscription filters on this attribute (infra/dataset-resources.cjs).
+    const attribute = { dataset: { DataType: 'String', StringValue: executionInput().plan.dataset } };
+
+    // Act
+    const succeeded = await runScenario({ getCrawler: FRESH });
+    const failed = await runScenario({ getCrawler: FRESH, getJobRun: [jobRun('FAILED')] });
+
+    // Assess
+    expect(attribute.dataset.StringValue).toBe('customer_transactions');
+    expect(succeeded.published.map((m) => m.MessageAttributes)).toEqual([attribute]);
+    expect(failed.published.map((m) => m.MessageAttributes)).toEqual([attribute]);
+  });
+
   it('the failure notification itself failing still ends FAILED with the original error', async () => {
     // Prepare
     const denied = new AuthorizationErrorException({ message: 'not authorized to publish', $metadata: {} });

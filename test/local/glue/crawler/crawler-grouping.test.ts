@@ -1,18 +1,17 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { datasetResources } from '../../../../infra/dataset-resources.cjs';
+import { namesFor } from '../../../../infra/names.cjs';
+import { datasetNamed } from '../../../../infra/registry.cjs';
 import { LocalGlueCatalog } from '../../../../local/glue/catalog/catalog';
 import { type CrawlerDefinition, LocalCrawlers } from '../../../../local/glue/crawler/crawlers';
 import { Workspace } from '../../../../local/workspace';
 
-const GLUE_YML = path.join(__dirname, '../../../../infra/resources/glue.yml');
-
-/** The deployed RawCrawler's Properties from infra/resources/glue.yml (CloudFormation tags left unresolved). */
+/** The deployed crawler's Properties for the reference dataset, as infra/dataset-resources.cjs generates them. */
 async function deployedCrawler(): Promise<Record<string, unknown>> {
-  const doc = parseDocument(await readFile(GLUE_YML, 'utf8'), { logLevel: 'silent' });
-  return (doc.toJS() as { Resources: { RawCrawler: { Properties: Record<string, unknown> } } }).Resources.RawCrawler
-    .Properties;
+  const params = { glueWorkerType: 'G.1X', glueNumberOfWorkers: 2, glueJobTimeoutMinutes: 60 };
+  return { ...datasetResources(namesFor('test'), datasetNamed('customer_transactions'), params).crawler };
 }
 
 async function setup(definition: Omit<CrawlerDefinition, 'Name' | 'DatabaseName'>) {
@@ -39,7 +38,7 @@ async function setup(definition: Omit<CrawlerDefinition, 'Name' | 'DatabaseName'
 const grouping = (value: Record<string, unknown>) => JSON.stringify({ Version: 1.0, Grouping: value });
 
 describe('LocalCrawlers Configuration.Grouping', () => {
-  it('honours the deployed crawler of glue.yml: one table at level 3, folders under it are partitions', async () => {
+  it('honours the deployed crawler (infra/dataset-resources.cjs): one table at level 3, folders under it are partitions', async () => {
     // Prepare
     const deployed = await deployedCrawler();
     const { Targets, SchemaChangePolicy, RecrawlPolicy, Configuration } = deployed as CrawlerDefinition;
