@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sqlString } from '../../functions/shared/sql-literal';
 import { datasetNamed } from '../../infra/registry.cjs';
 import { DuckDb } from '../../local/duckdb';
-import { PROFILE_COLUMNS } from '../../local/generate/profiles';
+import { emptyProfileStats, PROFILE_COLUMNS, profileLines } from '../../local/generate/profiles';
 import { LocalGlueCatalog } from '../../local/glue/catalog/catalog';
 import { buildTableScan } from '../../local/glue/catalog/table-scan';
 import { JobBookmarks } from '../../local/glue/jobs/job-bookmarks';
@@ -123,10 +123,10 @@ async function newLake(): Promise<Lake> {
   return { home, workspace, catalog };
 }
 
-async function landAndRun(lake: Lake, key: string, lines: Line[], runId: string, salt: string): Promise<void> {
+async function landAndRun(lake: Lake, key: string, lines: Line[] | string, runId: string, salt: string): Promise<void> {
   const target = lake.workspace.dir('buckets', 'lakepipe-raw', 'customer_profiles', key);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, lines.map((l) => JSON.stringify(l)).join('\n'));
+  await writeFile(target, typeof lines === 'string' ? lines : lines.map((l) => JSON.stringify(l)).join('\n'));
   await executeJobRun({
     workspace: lake.workspace,
     catalog: lake.catalog,
@@ -337,6 +337,40 @@ describe('customer_profiles on the DuckDB runner', () => {
       expect(DATASET.checks).toHaveLength(5);
     } finally {
       db.close();
+    }
+  });
+
+  it('takes what `lakepipe generate --dataset customer_profiles` writes: one profile per customer, every dirty row rejected', async () => {
+    // Prepare
+    const generated = await newLake();
+    const stats = emptyProfileStats();
+    const text = [...profileLines({ rows: 600, seed: 17, dirtyRate: 0.05 }, stats)].join('');
+    const profiles = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, string | null>);
+    try {
+      // Act
+      await landAndRun(generated, 'generated.jsonl', text, RUN_1, 'salt-one');
+      const db = await openLake(generated);
+      try {
+        const [counts] = await db.queryJson(
+          `SELECT (SELECT count(*) FROM ${DATABASE}.customer_profiles_current) AS profiles,
+             (SELECT count(DISTINCT customer_id) FROM ${DATABASE}.customer_profiles_current) AS customers,
+             (SELECT count(*) FROM ${DATABASE}.rejected_profiles) AS rejected`,
+        );
+        // Assess: every generated dirty row is rejected, each customer with a valid line has one profile
+        const dirty = Object.values(stats.dirty).reduce((a, b) => a + b, 0);
+        expect(dirty).toBeGreaterThan(10);
+        expect(Number(counts?.rejected)).toBe(dirty);
+        expect(Number(counts?.profiles)).toBe(Number(counts?.customers));
+        expect(Number(counts?.profiles)).toBeLessThan(profiles.length - dirty);
+        expect(stats.updatedCustomers).toBeGreaterThan(0);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await rm(generated.home, { recursive: true, force: true });
     }
   });
 });
