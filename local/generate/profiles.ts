@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { GenerateOptionsError, seededRandom } from './transactions';
+import { pick, rowsAndDirtyRate, seededRandom } from './transactions';
 
 export const PROFILE_COLUMNS = [
   'customer_id',
@@ -55,17 +55,8 @@ const DOMAINS = ['example.com', 'example.org', 'mail.example.net'] as const;
 const DAY_MS = 86_400_000;
 const START = Date.parse('2024-01-01T00:00:00Z');
 
-function pick<T>(items: readonly T[], r: number): T {
-  return items[Math.floor(r * items.length) % items.length] as T;
-}
-
 function validate(options: ProfileOptions): Required<ProfileOptions> {
-  const { rows } = options;
-  if (!Number.isInteger(rows) || rows < 0)
-    throw new GenerateOptionsError(`--rows must be a whole number >= 0, got ${rows}`);
-  const dirtyRate = options.dirtyRate ?? 0.02;
-  if (!(dirtyRate >= 0 && dirtyRate <= 1))
-    throw new GenerateOptionsError(`--dirty-rate must be between 0 and 1, got ${dirtyRate}`);
+  const { rows, dirtyRate } = rowsAndDirtyRate(options);
   return {
     rows,
     seed: options.seed ?? 42,
