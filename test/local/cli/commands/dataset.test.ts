@@ -215,6 +215,20 @@ describe('lakepipe dataset new', () => {
     expect(events?.contract.columns.find((c) => c.name === 'count')?.type).toBe('bigint');
     expect(await readFile(path.join(root, 'datasets/events/job.yml'), 'utf8')).not.toContain('year');
   });
+
+  it('chooses no key when several *_id columns could be it, and lists them for review', async () => {
+    // Prepare
+    const sample = path.join(dir, 'visits.csv');
+    await writeFile(sample, 'visit_id,ticket_id,seen_at\nV1,T1,2024-01-01 10:00:00\nV2,T2,\n');
+    // Act
+    const { code, stdout } = await cli('dataset', 'new', 'visits', '--sample', sample, '--root', root);
+    // Assess
+    expect(code).toBe(0);
+    expect(loadRegistry(root).find((d) => d.name === 'visits')?.contract.key).toEqual([]);
+    expect(stdout).toContain('key: none (no single *_id column is unique and never empty in the sample)');
+    expect(stdout).toContain('key: several columns could be the key (visit_id, ticket_id); pass --key to choose');
+    expect(stdout).toContain('not partitioned: no date or timestamp column that every row fills');
+  });
 });
 
 describe('lakepipe dataset list', () => {
