@@ -8,4 +8,7 @@ export const heavy = {
   watch: () => require('../twin/watch') as typeof import('../twin/watch'),
   sfnClient: () => require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn'),
   awsPorts: () => require('../../functions/shared/aws-ports') as typeof import('../../functions/shared/aws-ports'),
+  duckdb: () => require('../duckdb') as typeof import('../duckdb'),
+  datasetScaffold: () => require('./datasets/dataset-scaffold') as typeof import('./datasets/dataset-scaffold'),
+  datasetCheck: () => require('./datasets/dataset-check') as typeof import('./datasets/dataset-check'),
 };

@@ -2,8 +2,10 @@
 // outcome becomes an exit code: 0 success, 1 the pipeline or execution failed, 2 bad usage or bad input.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { errorMessage, errorName, hasErrorName } from '../../functions/shared/errors';
+import { registry } from '../../infra/registry.cjs';
 import { type Act, type CliIo, EXIT, type ExitCode, processIo, UsageError } from './cli-io';
 import { catalogCommand } from './commands/catalog';
+import { datasetCommand } from './commands/dataset';
 import { describeCommand } from './commands/describe';
 import { executionsCommand } from './commands/executions';
 import { generateCommand } from './commands/generate';
@@ -25,6 +27,7 @@ const COMMANDS = [
   catalogCommand,
   queryCommand,
   generateCommand,
+  datasetCommand,
 ];
 
 interface GlobalOptions {
@@ -54,11 +57,15 @@ function program(act: Act, failedIn: (command: Command) => void): Command {
     // Commander's errors become one line of ours (printed by main) and exit code 2, instead of exiting itself.
     .exitOverride()
     .configureOutput({ outputError: () => failedIn(lakepipe) });
-  for (const declare of COMMANDS) {
-    const command = declare(act).copyInheritedSettings(lakepipe);
-    lakepipe.addCommand(command.configureOutput({ outputError: () => failedIn(command) }));
-  }
+  for (const declare of COMMANDS) lakepipe.addCommand(inherit(lakepipe, declare(act), failedIn));
   return lakepipe;
+}
+
+/** The program's settings (exit override, help) on a command and its subcommands, and where an error came from. */
+function inherit(parent: Command, command: Command, failedIn: (command: Command) => void): Command {
+  command.copyInheritedSettings(parent).configureOutput({ outputError: () => failedIn(command) });
+  for (const sub of command.commands) inherit(command, sub, failedIn);
+  return command;
 }
 
 /** Commander's message (`error: unknown option '--x'`, maybe with a suggestion) as one line of ours. */
@@ -67,8 +74,9 @@ function usageLine(error: CommanderError, command: Command | undefined): string 
     .replace(/^error: /, '')
     .replace(/\s*\n\s*/g, ' ')
     .replace(/'([^']*)'/g, '"$1"');
-  const path = command?.parent ? `lakepipe ${command.name()}` : 'lakepipe';
-  return `${message} (see: ${path} --help)`;
+  const names: string[] = [];
+  for (let c = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return `${message} (see: ${['lakepipe', ...names].join(' ')} --help)`;
 }
 
 /**
@@ -93,6 +101,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
         // Before a command loads any handler: the Lambdas' Logger reads its level once, like at a cold start.
         if (globals.verbose) showLambdaLogsOnStderr();
         io = processIo(Boolean(globals.json));
+        // Every command starts from the dataset registry: a bad dataset.yml is refused here, naming file and field.
+        registry();
         code = await work({ io, home: globals.home }, ...args);
       },
     (command) => {
@@ -109,8 +119,12 @@ export async function main(argv: string[]): Promise<ExitCode> {
       if (error.code !== 'commander.help') io.error(`lakepipe: ${usageLine(error, failedCommand)}`);
       return EXIT.usage;
     }
-    // A setting from the environment that is not what it should be is bad input, like a bad flag.
-    if (error instanceof UsageError || hasErrorName(error, 'ConfigError')) {
+    // A setting from the environment or a dataset.yml that is not what it should be is bad input, like a bad flag.
+    if (
+      error instanceof UsageError ||
+      hasErrorName(error, 'ConfigError') ||
+      hasErrorName(error, 'DatasetConfigError')
+    ) {
       io.error(`lakepipe: ${errorMessage(error)}`);
       return EXIT.usage;
     }

@@ -69,13 +69,19 @@ const CHANNELS = ['store', 'web', 'app'] as const;
 const CATEGORIES = ['grocery', 'electronics', 'clothing', 'home', 'beauty', 'sports', 'toys'] as const;
 const DAY_MS = 86_400_000;
 
-function validate(options: GenerateOptions): Required<GenerateOptions> {
+/** The options every generator takes, checked: rows, and the dirty rate (default 0.02). */
+export function rowsAndDirtyRate(options: { rows: number; dirtyRate?: number }): { rows: number; dirtyRate: number } {
   const { rows } = options;
   if (!Number.isInteger(rows) || rows < 0)
     throw new GenerateOptionsError(`--rows must be a whole number >= 0, got ${rows}`);
   const dirtyRate = options.dirtyRate ?? 0.02;
   if (!(dirtyRate >= 0 && dirtyRate <= 1))
     throw new GenerateOptionsError(`--dirty-rate must be between 0 and 1, got ${dirtyRate}`);
+  return { rows, dirtyRate };
+}
+
+function validate(options: GenerateOptions): Required<GenerateOptions> {
+  const { rows, dirtyRate } = rowsAndDirtyRate(options);
   const startDate = options.startDate ?? '2024-01-01';
   if (Number.isNaN(Date.parse(`${startDate}T00:00:00Z`))) throw new GenerateOptionsError(`bad start date ${startDate}`);
   const idPrefix = options.idPrefix ?? 'T';
@@ -91,7 +97,7 @@ function validate(options: GenerateOptions): Required<GenerateOptions> {
   };
 }
 
-function pick<T>(items: readonly T[], r: number): T {
+export function pick<T>(items: readonly T[], r: number): T {
   return items[Math.floor(r * items.length) % items.length] as T;
 }
 

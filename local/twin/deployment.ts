@@ -131,8 +131,9 @@ export function readDeployment(target: Target): Deployment {
   const serverless = parseCfnYaml(readFileSync(SERVERLESS_FILE, 'utf8'), pseudo);
   const params = at<Yaml>(serverless, ['params', 'default'], 'serverless.yml');
   const suffix = `${target.account}-${target.region}`;
-  const plan = datasetPlans(names)[0];
-  if (!plan) throw new DeploymentFileError('infra/datasets.cjs declares no dataset');
+  // The twin serves the one dataset whose job infra/resources/glue.yml defines.
+  const plan = datasetPlans(names).find((p) => p.job === names.job);
+  if (!plan) throw new DeploymentFileError(`no dataset's job is ${names.job} (infra/resources/glue.yml)`);
   const topicArn = plan.topicArn.replace(/\$\{(AWS::[A-Za-z]+)\}/g, (whole, name: string) =>
     name in pseudo ? pseudo[name as keyof typeof pseudo] : whole,
   );

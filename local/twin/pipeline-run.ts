@@ -52,11 +52,16 @@ export async function checkFiles(files: string[]): Promise<void> {
  * same arrival again: its execution name is the same, so it is not processed twice); a key holding other
  * bytes is refused rather than overwritten, so nothing already landed is lost.
  */
-export async function landFiles(twin: Twin, files: string[], now = new Date()): Promise<LandedObject[]> {
+export async function landFiles(
+  twin: Twin,
+  files: string[],
+  now = new Date(),
+  prefix = twin.plan.prefix,
+): Promise<LandedObject[]> {
   await checkFiles(files);
   const landed: LandedObject[] = [];
   for (const file of files) {
-    const key = `${twin.plan.prefix}${path.basename(file)}`;
+    const key = `${prefix}${path.basename(file)}`;
     const put = await twin.s3.putFile({ Bucket: BUCKETS.raw, Key: key, File: file, IfDifferent: 'refuse' });
     landed.push({
       bucket: BUCKETS.raw,

@@ -72,8 +72,8 @@ describe('datasets', () => {
     const env = await datasets({ resolveVariable });
     const plans = JSON.parse(env.DATASETS['Fn::Sub']);
     // Assess
-    expect(plans).toHaveLength(1);
-    expect(plans[0]).toMatchObject({
+    expect(plans.map((p: { dataset: string }) => p.dataset)).toEqual(['customer_profiles', 'customer_transactions']);
+    expect(plans[1]).toMatchObject({
       dataset: 'customer_transactions',
       database: 'lakepipe_qa',
       job: 'lakepipe-qa-customer-analytics',
@@ -82,6 +82,7 @@ describe('datasets', () => {
       `arn:${placeholder('AWS::Partition')}:sns:${placeholder('AWS::Region')}:${placeholder('AWS::AccountId')}:lakepipe-qa-alerts`,
     );
     expect(JSON.parse(env.DATASET_COLUMNS)).toEqual({
+      customer_profiles: ['customer_id', 'email', 'updated_at'],
       customer_transactions: ['transaction_id', 'customer_id', 'transaction_amount', 'transaction_date'],
     });
   });

@@ -686,6 +686,16 @@ describe('functions', () => {
     expect(start.rawBucket).toBe(bucketName('raw'));
     expect(start.datasets).toEqual([
       {
+        dataset: 'customer_profiles',
+        prefix: 'raw/customer_profiles/',
+        database: 'lakepipe_test',
+        crawler: 'lakepipe-test-customer-profiles',
+        job: 'lakepipe-test-customer-profiles',
+        workgroup: 'lakepipe-test',
+        validations: ['rows_written', 'no_null_keys', 'one_profile_per_customer', 'no_clear_email', 'rows_reconcile'],
+        topicArn: arn('sns', 'lakepipe-test-alerts'),
+      },
+      {
         dataset: 'customer_transactions',
         prefix: 'raw/customer_transactions/',
         database: 'lakepipe_test',
@@ -703,10 +713,12 @@ describe('functions', () => {
       },
     ]);
     // Every validation file runs, and every listed validation has its file.
-    const files = readdirSync(path.join(REPO_ROOT, 'datasets/customer_transactions/validations')).filter((f) =>
-      f.endsWith('.sql'),
-    );
-    expect((start.datasets[0]?.validations ?? []).map((n) => `${n}.sql`).sort()).toEqual(files.sort());
+    for (const plan of start.datasets) {
+      const files = readdirSync(path.join(REPO_ROOT, 'datasets', plan.dataset, 'validations')).filter((f) =>
+        f.endsWith('.sql'),
+      );
+      expect(plan.validations.map((n) => `${n}.sql`).sort()).toEqual(files.sort());
+    }
     expect(screen.datasetColumns.customer_transactions).toEqual(
       expect.arrayContaining(['transaction_id', 'customer_id']),
     );
@@ -720,9 +732,11 @@ describe('functions', () => {
     // Act
     const sql = entries.map((e) => e.name).filter((n) => /^datasets\/[^/]+\/validations\//.test(n));
     // Assess
-    const expected = readdirSync(path.join(REPO_ROOT, 'datasets/customer_transactions/validations'))
-      .filter((f) => f.endsWith('.sql'))
-      .map((f) => `datasets/customer_transactions/validations/${f}`);
+    const expected = ['customer_profiles', 'customer_transactions'].flatMap((dataset) =>
+      readdirSync(path.join(REPO_ROOT, 'datasets', dataset, 'validations'))
+        .filter((f) => f.endsWith('.sql'))
+        .map((f) => `datasets/${dataset}/validations/${f}`),
+    );
     expect(sql.sort()).toEqual(expected.sort());
     const onDisk = readFileSync(path.join(REPO_ROOT, 'datasets/customer_transactions/validations', 'rows_written.sql'));
     expect(
@@ -817,7 +831,9 @@ describe('the local twin', () => {
     // Act
     const local = twin();
     // Assess
-    expect([local.plan]).toEqual(JSON.parse(resolver.resolve(start.DATASETS)));
+    // The twin serves the dataset whose job infra/resources/glue.yml defines, with the plan the template has.
+    expect(JSON.parse(resolver.resolve(start.DATASETS))).toContainEqual(local.plan);
+    expect(local.plan.job).toBe('lakepipe-test-customer-analytics');
     expect(local.stateMachineArn).toBe(resolver.resolve(start.STATE_MACHINE_ARN));
     expect(local.topicArn).toBe(resolver.ref('AlertTopic'));
     expect(local.sqsBatchSize).toBe(only('AWS::Lambda::EventSourceMapping').Properties.BatchSize);

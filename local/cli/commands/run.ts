@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
 import { classify, type IgnoreReason } from '../../../functions/start-pipeline/plan';
+import { datasetNamed } from '../../../infra/registry.cjs';
+import { generateProfilesFile } from '../../generate/profiles';
 import { generateTransactionsFile } from '../../generate/transactions';
 import type { LandedObject } from '../../twin/arrival-events';
 import type { Twin } from '../../twin/twin';
@@ -20,7 +22,7 @@ import { heavy } from '../heavy-modules';
 import { openTwin, report } from '../twin-session';
 
 interface RunOptions {
-  dataset?: string;
+  dataset: string;
   rows?: string;
 }
 
@@ -32,24 +34,24 @@ export const runCommand = (act: Act) =>
         'notifications to the start-pipeline handler as SQS would, and runs the executions it starts.',
     )
     .argument('[files...]', 'CSV, JSON lines or Parquet files (default: a generated sample)')
-    .option('--dataset <name>', 'the dataset the files belong to (the configured one)')
+    .option('--dataset <name>', 'the dataset the files belong to: they land under its prefix', 'customer_transactions')
     .option('--rows <n>', 'rows of the generated sample when no file is given (default: 50000)')
     .action(act(run));
 
 async function run({ io, home }: CommandContext, files: string[], options: RunOptions): Promise<ExitCode> {
-  const { DATASET } = heavy.config();
-  if (options.dataset !== undefined && options.dataset !== DATASET) {
-    throw new UsageError(`unknown dataset "${options.dataset}" (configured: ${DATASET})`);
-  }
+  const { prefix } = datasetNamed(options.dataset).raw;
   const rows = parseNumberOption('rows', options.rows, 50_000, 1);
+  if (files.length === 0 && !(options.dataset in SAMPLES)) {
+    throw new UsageError(`no sample generator for dataset "${options.dataset}": give the files to land`);
+  }
   const { landFiles, deliverArrivals, waitForExecutions } = heavy.pipelineRun();
   const { twin, progress } = await openTwin(home, io);
   try {
-    const inputs = files.length ? files : [await sampleFile(home, Math.floor(rows), io)];
-    const landed = await landFiles(twin, inputs).catch((error: unknown) => {
+    const inputs = files.length ? files : [await sampleFile(home, options.dataset, Math.floor(rows), io)];
+    const landed = await landFiles(twin, inputs, new Date(), prefix).catch((error: unknown) => {
       throw hasErrorName(error, 'BadInputError') ? new UsageError(errorMessage(error)) : error;
     });
-    io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${twin.plan.prefix}`);
+    io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${prefix}`);
     const arrival = await deliverArrivals(twin, landed);
     if (arrival.failedMessages.length) {
       io.error(`start-pipeline reported ${arrival.failedMessages.length} message(s) as failed (SQS would retry them)`);
@@ -73,6 +75,7 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
 const IGNORED_BECAUSE: Partial<Record<IgnoreReason, string>> = {
   'zero-byte': 'the file is empty (the arrival handler skips zero-byte objects)',
   'hidden-file': 'its name starts with "_" or "." (hidden files are skipped, as the crawler skips them)',
+  'outside-datasets': "no dataset the twin's arrival handler serves has this prefix",
 };
 
 /** The landed objects the arrival handler skips without starting anything, each with why, as it decides it. */
@@ -110,16 +113,36 @@ async function sayWhyNothingStarted(twin: Twin, landed: LandedObject[], ignored:
   );
 }
 
-async function sampleFile(home: string, rows: number, io: CliIo): Promise<string> {
+// The datasets `run` can generate a sample of when no file is given, and how.
+const SAMPLES: Record<string, { kind: string; extension: string; write: SampleWriter }> = {
+  customer_transactions: {
+    kind: 'transactions',
+    extension: 'csv',
+    // A fresh seed and id prefix per sample, so each `npm start` brings new transactions, not duplicates.
+    write: (file, rows, stamp) =>
+      generateTransactionsFile(file, {
+        rows,
+        seed: Date.now() % 2 ** 31,
+        idPrefix: `S${stamp.slice(2, 8)}${stamp.slice(9)}-`,
+      }),
+  },
+  // A fresh seed per sample: the same customers change again, so the latest profile moves on.
+  customer_profiles: {
+    kind: 'profiles',
+    extension: 'jsonl',
+    write: (file, rows) => generateProfilesFile(file, { rows, seed: Date.now() % 2 ** 31 }),
+  },
+};
+
+type SampleWriter = (file: string, rows: number, stamp: string) => Promise<unknown>;
+
+async function sampleFile(home: string, dataset: string, rows: number, io: CliIo): Promise<string> {
+  const sample = SAMPLES[dataset];
+  if (!sample) throw new UsageError(`no sample generator for dataset "${dataset}": give the files to land`);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const file = path.join(home, 'samples', `transactions-${stamp}.csv`);
+  const file = path.join(home, 'samples', `${sample.kind}-${stamp}.${sample.extension}`);
   await mkdir(path.dirname(file), { recursive: true });
-  io.progress(`generating ${rows.toLocaleString('en-US')} sample transactions -> ${file}`);
-  // A fresh seed and id prefix per sample, so each `npm start` brings new transactions, not duplicates.
-  await generateTransactionsFile(file, {
-    rows,
-    seed: Date.now() % 2 ** 31,
-    idPrefix: `S${stamp.slice(2, 8)}${stamp.slice(9)}-`,
-  });
+  io.progress(`generating ${rows.toLocaleString('en-US')} sample ${sample.kind} -> ${file}`);
+  await sample.write(file, rows, stamp);
   return file;
 }

@@ -197,3 +197,21 @@ describe('trim (Spark: only spaces, 0x20, off both ends)', () => {
 function sqlLiteral(text: string): string {
   return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t')}'`;
 }
+
+describe('sha2 (Spark: hex SHA-256 for 256 or 0 bits)', () => {
+  it('matches the Spark docs example and is NULL for NULL', async () => {
+    // Act
+    const docs = await scalar(db, `SELECT sha2('Spark', 256)`);
+    const zero = await scalar(db, `SELECT sha2('Spark', 0)`);
+    const nothing = await scalar(db, `SELECT sha2(CAST(NULL AS VARCHAR), 256)`);
+    // Assess: the Spark docs' value
+    expect(docs).toBe('529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b');
+    expect(zero).toBe(docs);
+    expect(nothing).toBeNull();
+  });
+
+  it('refuses the bit lengths it does not provide', async () => {
+    // Act / Assess
+    await expect(scalar(db, `SELECT sha2('Spark', 512)`)).rejects.toThrow(/only 256 bits/);
+  });
+});

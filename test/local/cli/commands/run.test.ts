@@ -1,7 +1,9 @@
 // `lakepipe run` when nothing new starts: each file is said to be empty (ignored by the arrival handler) or
 // delivered before, naming only an execution that exists.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { generateProfilesFile } from '../../../../local/generate/profiles';
+import { BUCKETS } from '../../../../local/twin/config';
 import { generated, tempDir } from '../../e2e/support';
 import { cli } from '../support';
 
@@ -73,5 +75,47 @@ describe('lakepipe run with empty files and files delivered before', () => {
       /^ignored raw\/customer_transactions\/_staging\.csv: its name starts with "_" or "\." \(hidden files are skipped/m,
     );
     expect(stdout).not.toMatch(/describe|delivered before/);
+  });
+});
+
+describe('lakepipe run --dataset', () => {
+  it('lands the files under that dataset’s prefix', async () => {
+    // Prepare
+    const home = await tempDir('lakepipe-cli-run-dataset-');
+    const dir = await tempDir('lakepipe-cli-run-dataset-data-');
+    const file = path.join(dir, 'crm-export.jsonl');
+    await generateProfilesFile(file, { rows: 20, seed: 3 });
+    // Act
+    const { code, stdout, stderr } = await cli('run', '--dataset', 'customer_profiles', file, '--home', home);
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^landed 1 file\(s\) in s3:\/\/\S+\/raw\/customer_profiles\/$/m);
+    const landed = path.join(home, 'buckets', BUCKETS.raw, 'raw/customer_profiles/crm-export.jsonl');
+    expect(await readFile(landed, 'utf8')).toBe(await readFile(file, 'utf8'));
+    // The twin's arrival handler serves the reference dataset only, and says so.
+    expect(stdout).toMatch(
+      /^ignored raw\/customer_profiles\/crm-export\.jsonl: no dataset the twin's arrival handler serves has this prefix$/m,
+    );
+  });
+
+  it('generates a sample of the dataset when no file is given', async () => {
+    // Prepare
+    const home = await tempDir('lakepipe-cli-run-dataset-sample-');
+    // Act
+    const { stderr } = await cli('run', '--dataset', 'customer_profiles', '--rows', '30', '--home', home);
+    // Assess
+    const sample = /generating 30 sample profiles -> (\S+\.jsonl)$/m.exec(stderr)?.[1] ?? '';
+    const lines = (await readFile(sample, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(30);
+    expect(Object.keys(JSON.parse(lines[0] ?? '{}'))).toContain('email');
+    expect(stderr).toMatch(/^landed 1 file\(s\) in s3:\/\/\S+\/raw\/customer_profiles\/$/m);
+  });
+
+  it('refuses a dataset the registry does not declare, naming those it does', async () => {
+    // Act
+    const { code, stderr } = await cli('run', '--dataset', 'orders', 'x.csv', '--home', await tempDir('lakepipe-cli-'));
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe('lakepipe: datasets/: no dataset "orders" (have: customer_profiles, customer_transactions)\n');
   });
 });
