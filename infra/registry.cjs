@@ -13,6 +13,8 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 const DATASET_FILE = 'dataset.yml';
 // Dataset names become catalog table names and parts of crawler, job and IAM names.
 const DATASET_NAME = /^[a-z][a-z0-9_]{0,47}$/;
+// What `lakepipe run` and `npm start` serve when no dataset is named: the reference dataset.
+const DEFAULT_DATASET = 'customer_transactions';
 const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 const CHECK_NAME = /^[A-Za-z0-9_-]+$/;
 const JOB_NAME = /^[a-z][a-z0-9-]{0,47}$/;
@@ -293,6 +295,8 @@ function kebab(name) {
 
 module.exports = {
   REPO_ROOT,
+  DATASET_NAME,
+  DEFAULT_DATASET,
   DatasetConfigError,
   loadRegistry,
   registry,

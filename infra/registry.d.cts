@@ -44,6 +44,10 @@ export class DatasetConfigError extends Error {
 }
 
 export const REPO_ROOT: string;
+/** What a dataset's folder name must match. */
+export const DATASET_NAME: RegExp;
+/** The dataset `lakepipe run` and `npm start` serve when none is named. */
+export const DEFAULT_DATASET: string;
 export function loadRegistry(root?: string): DatasetDefinition[];
 export function registry(root?: string): DatasetDefinition[];
 export function datasetNamed(name: string, root?: string): DatasetDefinition;

@@ -10,7 +10,7 @@ import { PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
 import { datasetResources, resolvePseudo } from '../../infra/dataset-resources.cjs';
 import { datasetPlans } from '../../infra/datasets.cjs';
 import { type Names, namesFor } from '../../infra/names.cjs';
-import { type DatasetDefinition, datasetNamed } from '../../infra/registry.cjs';
+import { type DatasetDefinition, DEFAULT_DATASET, datasetNamed } from '../../infra/registry.cjs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SERVERLESS_FILE = path.join(REPO_ROOT, 'serverless.yml');
@@ -131,9 +131,8 @@ export function readDeployment(target: Target): Deployment {
   const serverless = parseCfnYaml(readFileSync(SERVERLESS_FILE, 'utf8'), pseudo);
   const params = at<Yaml>(serverless, ['params', 'default'], 'serverless.yml');
   const suffix = `${target.account}-${target.region}`;
-  // The twin serves the one dataset whose job infra/resources/glue.yml defines.
-  const plan = datasetPlans(names).find((p) => p.job === names.job);
-  if (!plan) throw new DeploymentFileError(`no dataset's job is ${names.job} (infra/resources/glue.yml)`);
+  const plan = datasetPlans(names).find((p) => p.dataset === DEFAULT_DATASET);
+  if (!plan) throw new DeploymentFileError(`the registry has no dataset ${DEFAULT_DATASET}`);
   const topicArn = plan.topicArn.replace(/\$\{(AWS::[A-Za-z]+)\}/g, (whole, name: string) =>
     name in pseudo ? pseudo[name as keyof typeof pseudo] : whole,
   );

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { errorMessage, hasErrorName } from '../../../functions/shared/errors';
 import { executionName } from '../../../functions/shared/execution-name';
 import { classify, type IgnoreReason } from '../../../functions/start-pipeline/plan';
-import { datasetNamed } from '../../../infra/registry.cjs';
+import { DEFAULT_DATASET, datasetNamed } from '../../../infra/registry.cjs';
 import { generateProfilesFile } from '../../generate/profiles';
 import { generateTransactionsFile } from '../../generate/transactions';
 import type { LandedObject } from '../../twin/arrival-events';
@@ -34,7 +34,7 @@ export const runCommand = (act: Act) =>
         'notifications to the start-pipeline handler as SQS would, and runs the executions it starts.',
     )
     .argument('[files...]', 'CSV, JSON lines or Parquet files (default: a generated sample)')
-    .option('--dataset <name>', 'the dataset the files belong to: they land under its prefix', 'customer_transactions')
+    .option('--dataset <name>', 'the dataset the files belong to: they land under its prefix', DEFAULT_DATASET)
     .option('--rows <n>', 'rows of the generated sample when no file is given (default: 50000)')
     .action(act(run));
 

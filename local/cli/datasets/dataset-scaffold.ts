@@ -4,12 +4,13 @@
 // keeps rejected rows with a reason, de-duplicates by the key, and writes snappy Parquet with lineage.
 import path from 'node:path';
 import { sqlString } from '../../../functions/shared/sql-literal';
-import { isColumnType, kebab } from '../../../infra/registry.cjs';
+import { DATASET_NAME, isColumnType, kebab } from '../../../infra/registry.cjs';
 import { type DuckDb, escapeGlob, sqlIdentifier } from '../../duckdb';
 import { analyseFile, type FileAnalysis } from '../../glue/crawler/crawl-analyze';
 
 /** The registry's rule for a dataset (folder) name: it becomes table, crawler, job and IAM names. */
-export const DATASET_NAME = /^[a-z][a-z0-9_]{0,47}$/;
+export { DATASET_NAME };
+
 const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 // Names the default job's steps and outputs define themselves.
 const JOB_COLUMNS = ['_corrupt_record', 'source_file', 'run_id', 'invalid_reason', 'reject_reason', 'key_rank'];
