@@ -693,9 +693,8 @@ describe('functions', () => {
       f.endsWith('.sql'),
     );
     expect((start.datasets[0]?.validations ?? []).map((n) => `${n}.sql`).sort()).toEqual(files.sort());
-    expect(screen.datasetColumns.customer_transactions).toEqual(
-      expect.arrayContaining(['transaction_id', 'customer_id']),
-    );
+    const required = screen.datasetContracts.customer_transactions?.columns.filter((c) => c.required);
+    expect(required?.map((c) => c.name)).toEqual(expect.arrayContaining(['transaction_id', 'customer_id']));
     expect(screen.quarantinePrefix).toBe('quarantine/');
     expect(prepare).toMatchObject({ rejectedShareMax: 0.05 });
   });

@@ -223,7 +223,17 @@ export type FakePorts = ReturnType<typeof fakePorts>;
 export function realLambdas(ports: FakePorts): Record<string, LambdaHandler> {
   const screen = screenFilesHandler({
     config: loadScreenFilesConfig({
-      DATASET_COLUMNS: JSON.stringify({ customer_transactions: ['transaction_id', 'customer_id'] }),
+      DATASET_CONTRACTS: JSON.stringify({
+        customer_transactions: {
+          formats: ['csv', 'jsonl', 'parquet'],
+          csv: { delimiter: ',', quote: '"' },
+          schemaChange: 'evolve',
+          columns: [
+            { name: 'transaction_id', type: 'string', required: true },
+            { name: 'customer_id', type: 'string', required: true },
+          ],
+        },
+      }),
     }),
     s3: ports.s3 as never,
   });

@@ -15,10 +15,9 @@ import { copySource } from '../../../functions/screen-files/objects';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
+import { contractsEnv } from './support';
 
-const config = loadScreenFilesConfig({
-  DATASET_COLUMNS: JSON.stringify({ customer_transactions: ['transaction_id', 'customer_id'] }),
-});
+const config = loadScreenFilesConfig(contractsEnv());
 
 function body(text: string): GetObjectCommandOutput['Body'] {
   const data = new TextEncoder().encode(text);
@@ -262,9 +261,20 @@ describe('screen-files', () => {
     expect(s3Mock).not.toHaveReceivedCommand(GetObjectCommand);
   });
 
-  it('refuses configuration without required columns, naming the variable', () => {
-    expect(() => loadScreenFilesConfig({})).toThrow(/DATASET_COLUMNS is missing/);
-    expect(() => loadScreenFilesConfig({ DATASET_COLUMNS: '{"Bad-Name":["a"]}' })).toThrow(/DATASET_COLUMNS/);
+  it('refuses configuration without contracts or with a bad one, naming the variable and the field', () => {
+    expect(() => loadScreenFilesConfig({})).toThrow(/DATASET_CONTRACTS is missing/);
+    const good = JSON.parse(contractsEnv().DATASET_CONTRACTS).customer_transactions;
+    expect(() => loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify({ 'Bad-Name': good }) })).toThrow(
+      /DATASET_CONTRACTS/,
+    );
+    const badType = { ...good, columns: [{ name: 'a', type: 'varchar', required: true }] };
+    expect(() => loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify({ d: badType }) })).toThrow(
+      /DATASET_CONTRACTS\.d\.columns\.0\.type: must be one of/,
+    );
+    const badPolicy = { ...good, schemaChange: 'loose' };
+    expect(() => loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify({ d: badPolicy }) })).toThrow(
+      /DATASET_CONTRACTS\.d\.schemaChange/,
+    );
   });
 
   it('builds CopySource with the key URL-encoded and slashes kept', () => {

@@ -1,0 +1,128 @@
+// A dataset's contract as screen-files receives it (DATASET_CONTRACTS, built from datasets/<name>/dataset.yml by
+// infra/datasets.cjs): columns with Glue types, accepted formats, the CSV dialect and the schema-change policy;
+// and whether one value fits a declared Glue type, as the crawler and Athena would read it.
+import { z } from 'zod';
+import { DATASET_NAME } from '../shared/config';
+
+const SIMPLE_TYPES = [
+  'string',
+  'bigint',
+  'int',
+  'smallint',
+  'tinyint',
+  'double',
+  'float',
+  'boolean',
+  'date',
+  'timestamp',
+] as const;
+const DECIMAL = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
+
+export const FORMATS = ['csv', 'jsonl', 'parquet'] as const;
+export type RawFormat = (typeof FORMATS)[number];
+
+const columnType = z
+  .string()
+  .refine(
+    (t) => (SIMPLE_TYPES as readonly string[]).includes(t) || decimalOf(t) !== undefined,
+    `must be one of ${SIMPLE_TYPES.join(', ')} or decimal(p,s) with 1 <= p <= 38 and s <= p`,
+  );
+
+export const datasetContractSchema = z.object({
+  formats: z.array(z.enum(FORMATS)).min(1),
+  csv: z.object({ delimiter: z.string().length(1), quote: z.string().length(1) }),
+  schemaChange: z.enum(['evolve', 'strict', 'warn']),
+  columns: z
+    .array(z.object({ name: z.string().min(1), type: columnType, required: z.boolean() }))
+    .min(1)
+    .refine((columns) => columns.some((c) => c.required), 'at least one column must be required'),
+});
+
+export type DatasetContract = z.output<typeof datasetContractSchema>;
+export type ContractColumn = DatasetContract['columns'][number];
+export type CsvDialect = DatasetContract['csv'];
+
+export const datasetContractsSchema = z.record(z.string().regex(DATASET_NAME), datasetContractSchema);
+
+/** The format of a key by its extension (gzip is a transport, not a format); undefined when it names none. */
+export function formatOf(key: string): RawFormat | undefined {
+  const lower = key.toLowerCase();
+  if (/\.csv(\.gz)?$/.test(lower)) return 'csv';
+  if (/\.jsonl?(\.gz)?$/.test(lower)) return 'jsonl';
+  if (lower.endsWith('.parquet')) return 'parquet';
+  return undefined;
+}
+
+export function decimalOf(type: string): { precision: number; scale: number } | undefined {
+  const m = DECIMAL.exec(type);
+  if (!m) return undefined;
+  const precision = Number(m[1]);
+  const scale = Number(m[2]);
+  return precision >= 1 && precision <= 38 && scale <= precision ? { precision, scale } : undefined;
+}
+
+const INTEGER_BITS: Readonly<Record<string, number>> = { tinyint: 8, smallint: 16, int: 32, bigint: 64 };
+const INTEGER = /^[+-]?\d+$/;
+const FLOATING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const FLOAT_MAX = 3.4028234663852886e38;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Hive's text form (space) and ISO 8601 (T, optional zone), as the crawler and Athena's SerDes read them.
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function integerFits(text: string, bits: number): boolean {
+  if (!INTEGER.test(text)) return false;
+  const value = BigInt(text);
+  const limit = 1n << BigInt(bits - 1);
+  return value >= -limit && value < limit;
+}
+
+function decimalFits(text: string, precision: number, scale: number): boolean {
+  const m = /^[+-]?(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return false;
+  const whole = (m[1] ?? '').replace(/^0+/, '');
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  return whole.length <= precision - scale && fraction.length <= scale;
+}
+
+function dateFits(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function timestampFits(text: string): boolean {
+  const m = TIMESTAMP.exec(text);
+  return m !== null && dateFits(m[1] ?? '') && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 60;
+}
+
+/** Whether a non-empty text value reads as `type` (a type the contract schema accepted). */
+export function textFits(type: string, text: string): boolean {
+  const bits = INTEGER_BITS[type];
+  if (bits !== undefined) return integerFits(text, bits);
+  switch (type) {
+    case 'string':
+      return true;
+    case 'double':
+      return FLOATING.test(text) || /^[+-]?(NaN|Infinity)$/.test(text);
+    case 'float':
+      return (FLOATING.test(text) && Math.abs(Number(text)) <= FLOAT_MAX) || /^[+-]?(NaN|Infinity)$/.test(text);
+    case 'boolean':
+      return /^(true|false)$/i.test(text);
+    case 'date':
+      return dateFits(text);
+    case 'timestamp':
+      return timestampFits(text);
+  }
+  const decimal = decimalOf(type);
+  return decimal !== undefined && decimalFits(text, decimal.precision, decimal.scale);
+}
+
+/** A JSON value as text for the same checks; undefined for null (NULL), an object or array for no scalar type. */
+export function jsonText(value: unknown): string | undefined | { nested: true } {
+  if (value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return { nested: true };
+}

@@ -1,0 +1,94 @@
+// The schema-change policy applied to one file's records as they stream past: under `strict` the first column the
+// contract does not name, or the first value that does not fit its column's type, refuses the file (naming the
+// column and the line); under `warn` the same findings are collected as drift for the notification.
+import type { DatasetContract } from './contract';
+import { textFits } from './contract';
+
+/** Values of one column that do not fit its declared type, in one file. */
+export interface ColumnMisfit {
+  column: string;
+  type: string;
+  /** How many values did not fit. */
+  values: number;
+  /** Line of the first one (1 is a CSV file's header). */
+  firstLine: number;
+  /** The first one, cut to SAMPLE_CHARS. */
+  sample: string;
+}
+
+/** What a file carries that its contract does not: columns it does not name, values that do not fit. */
+export interface FileDrift {
+  key: string;
+  newColumns: string[];
+  misfits: ColumnMisfit[];
+}
+
+const SAMPLE_CHARS = 40;
+
+function sample(text: string): string {
+  return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}...` : text;
+}
+
+/** A value as a record gives it: text, NULL (undefined), or a nested JSON object or array. */
+export type RecordValue = string | undefined | { nested: true };
+
+export class ContractCheck {
+  private readonly types = new Map<string, { type: string; required: boolean }>();
+  private readonly newColumns = new Set<string>();
+  private readonly misfits = new Map<string, ColumnMisfit>();
+  readonly strict: boolean;
+
+  constructor(contract: DatasetContract) {
+    for (const c of contract.columns) this.types.set(c.name.toLowerCase(), { type: c.type, required: c.required });
+    this.strict = contract.schemaChange === 'strict';
+  }
+
+  /** Column names a record or header carries (lower case); a refusal under strict for one the contract lacks. */
+  columns(names: readonly string[], line: number): string | undefined {
+    for (const name of names) {
+      if (this.types.has(name) || this.newColumns.has(name)) continue;
+      if (this.strict) return `column ${name} (line ${line}) is not in the contract (schema change policy strict)`;
+      this.newColumns.add(name);
+    }
+    return undefined;
+  }
+
+  /** Whether the contract names a column (lower case); values of others are not checked. */
+  has(name: string): boolean {
+    return this.types.has(name);
+  }
+
+  /** Calls `fn` with each contract column (lower case) until it returns a refusal. */
+  eachColumn(fn: (name: string) => string | undefined): string | undefined {
+    for (const name of this.types.keys()) {
+      const reason = fn(name);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+
+  /** One value of a contract column; a refusal under strict when it does not fit. */
+  value(name: string, value: RecordValue, line: number): string | undefined {
+    const column = this.types.get(name);
+    if (column === undefined) return undefined;
+    const empty = value === undefined || value === '';
+    if (empty ? !column.required : typeof value === 'string' && textFits(column.type, value)) return undefined;
+    const shown = empty ? '' : typeof value === 'string' ? value : '(a nested object or array)';
+    if (this.strict) {
+      const what = empty
+        ? `the value on line ${line} is empty, and the column is required`
+        : `the value ${JSON.stringify(sample(shown))} on line ${line} does not fit its type ${column.type}`;
+      return `column ${name}: ${what} (schema change policy strict)`;
+    }
+    const seen = this.misfits.get(name);
+    if (seen) seen.values++;
+    else this.misfits.set(name, { column: name, type: column.type, values: 1, firstLine: line, sample: sample(shown) });
+    return undefined;
+  }
+
+  /** The drift found in the file, or undefined when it has none. */
+  drift(key: string): FileDrift | undefined {
+    if (this.newColumns.size === 0 && this.misfits.size === 0) return undefined;
+    return { key, newColumns: [...this.newColumns], misfits: [...this.misfits.values()] };
+  }
+}

@@ -1,0 +1,277 @@
+// The contract's formats and schema-change policy through the screen-files handler, on real files served by the
+// real S3 client under aws-sdk-client-mock (ranged reads, as S3 answers them).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CopyObjectCommand, GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHandler, loadScreenFilesConfig, type ScreenResult } from '../../../functions/screen-files/app';
+import type { DatasetContract } from '../../../functions/screen-files/contract';
+import { s3Adapter } from '../../../functions/shared/aws-ports';
+import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
+import { lambdaContext } from '../../fixtures/lambda-context';
+import { contractsEnv } from './support';
+
+const COLUMNS: DatasetContract['columns'] = [
+  { name: 'customer_id', type: 'string', required: true },
+  { name: 'age', type: 'int', required: false },
+  { name: 'balance', type: 'decimal(10,2)', required: false },
+  { name: 'active', type: 'boolean', required: false },
+  { name: 'signup_date', type: 'date', required: false },
+  { name: 'updated_at', type: 'timestamp', required: false },
+  { name: 'score', type: 'double', required: false },
+];
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name));
+
+function rangedBody(data: Uint8Array, range: string | undefined): GetObjectCommandOutput['Body'] {
+  const [, start = '0', end = String(data.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
+  const slice = data.subarray(Number(start), Number(end || data.length - 1) + 1);
+  return { transformToByteArray: async () => slice } as unknown as GetObjectCommandOutput['Body'];
+}
+
+function input(key: string, size: number): ExecutionInput {
+  return {
+    dataset: 'customer_transactions',
+    bucket: 'raw-bucket',
+    objects: [{ key, size, eTag: 'e', sequencer: '01', eventTime: '2026-11-24T00:00:00Z' }],
+    receivedAt: '2026-11-24T00:00:01Z',
+    trigger: 's3',
+    plan: {
+      dataset: 'customer_transactions',
+      prefix: 'raw/customer_transactions/',
+      database: 'lakepipe',
+      crawler: 'c',
+      job: 'j',
+      workgroup: 'w',
+      validations: [],
+      topicArn: 'arn:aws:sns:eu-west-1:1:t',
+    },
+  };
+}
+
+describe('screen-files under a contract', () => {
+  const s3Mock = mockClient(S3Client);
+  const s3 = s3Adapter(new S3Client({ region: 'eu-west-1' }));
+  beforeEach(() => s3Mock.reset());
+  afterAll(() => s3Mock.restore());
+
+  /** Runs the handler on one file (named `name` under the dataset prefix) with the contract's overrides. */
+  function screen(name: string, data: Uint8Array, overrides: Partial<DatasetContract>): Promise<ScreenResult> {
+    s3Mock.on(GetObjectCommand).callsFake((req: { Range?: string }) => ({ Body: rangedBody(data, req.Range) }));
+    const config = loadScreenFilesConfig(contractsEnv({ columns: COLUMNS, ...overrides }));
+    const handler = createHandler({ config, s3 });
+    return handler(input(`raw/customer_transactions/${name}`, data.length) as never, lambdaContext);
+  }
+
+  const refusal = (name: string, reason: string) => ({
+    name: 'BadInputFile',
+    files: [{ key: `raw/customer_transactions/${name}`, reason, location: expect.any(String) }],
+  });
+
+  describe('strict', () => {
+    it.each(['fits.csv', 'fits.jsonl'])(
+      'accepts %s: every value fits its type, an empty or absent one is NULL',
+      async (name) => {
+        // Act
+        const out = await screen(name, fixture(name), { schemaChange: 'strict' });
+
+        // Assess
+        expect(out.accepted).toEqual([`raw/customer_transactions/${name}`]);
+        expect(out.drift).toBeUndefined();
+      },
+    );
+
+    it('quarantines a CSV file with a column the contract does not name, naming the column', async () => {
+      // Act
+      const act = screen('drift.csv', fixture('drift.csv'), { schemaChange: 'strict' });
+
+      // Assess
+      await expect(act).rejects.toMatchObject(
+        refusal(
+          'drift.csv',
+          'column nickname (line 1) is not in the contract (schema change policy strict); the whole file is refused',
+        ),
+      );
+      expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, {
+        Key: 'quarantine/raw/customer_transactions/drift.csv',
+      });
+    });
+
+    it('quarantines a CSV file with a value that does not fit, naming the column and the first offending line', async () => {
+      // Act
+      const act = screen('misfit.csv', fixture('misfit.csv'), { schemaChange: 'strict' });
+
+      // Assess
+      await expect(act).rejects.toMatchObject(
+        refusal(
+          'misfit.csv',
+          'column age: the value "N/A" on line 3 does not fit its type int (schema change policy strict); ' +
+            'the whole file is refused',
+        ),
+      );
+    });
+
+    it('quarantines a JSON-lines file with a key the contract does not name, or a value that does not fit', async () => {
+      // Prepare
+      const decimal = Buffer.from('{"customer_id":"C1","age":7}\n{"customer_id":"C2","balance":"12.345"}\n');
+      const integer = Buffer.from('{"customer_id":"C1","age":7}\n\n{"customer_id":"C2","age":2.5}\n');
+
+      // Act (one at a time: the S3 mock serves one file)
+      const failures: unknown[] = [];
+      for (const [name, data] of [
+        ['drift.jsonl', fixture('drift.jsonl')],
+        ['decimal.jsonl', decimal],
+        ['integer.jsonl', integer],
+      ] as const) {
+        failures.push(await screen(name, data, { schemaChange: 'strict' }).catch((error: unknown) => error));
+      }
+
+      // Assess
+      const tail = ' (schema change policy strict); the whole file is refused';
+      expect(failures).toEqual([
+        expect.objectContaining(refusal('drift.jsonl', `column tier (line 2) is not in the contract${tail}`)),
+        expect.objectContaining(
+          refusal(
+            'decimal.jsonl',
+            `column balance: the value "12.345" on line 2 does not fit its type decimal(10,2)${tail}`,
+          ),
+        ),
+        expect.objectContaining(
+          refusal('integer.jsonl', `column age: the value "2.5" on line 3 does not fit its type int${tail}`),
+        ),
+      ]);
+    });
+
+    it('quarantines a file whose required column is empty on a line', async () => {
+      // Prepare
+      const file = Buffer.from('customer_id,age\nC1,1\n,2\n');
+
+      // Act
+      const act = screen('empty-key.csv', file, { schemaChange: 'strict' });
+
+      // Assess
+      await expect(act).rejects.toMatchObject(
+        refusal(
+          'empty-key.csv',
+          'column customer_id: the value on line 3 is empty, and the column is required ' +
+            '(schema change policy strict); the whole file is refused',
+        ),
+      );
+    });
+
+    it('finds a misfit far past the head in the one whole-file pass, reading no more than evolve does', async () => {
+      // Prepare: 200,000 good rows (several ranged chunks), then one bad value.
+      const rows = Array.from({ length: 200_000 }, (_, i) => `C${i},${i % 100},${i % 1000}.25`);
+      const file = Buffer.from(`customer_id,age,balance\n${rows.join('\n')}\nC-bad,1,1.999\n`);
+      await screen('big.csv', file, { schemaChange: 'evolve' });
+      const evolveReads = s3Mock.commandCalls(GetObjectCommand).length;
+      s3Mock.reset();
+
+      // Act
+      const act = screen('big.csv', file, { schemaChange: 'strict' });
+
+      // Assess
+      await expect(act).rejects.toMatchObject(
+        refusal(
+          'big.csv',
+          'column balance: the value "1.999" on line 200002 does not fit its type decimal(10,2) ' +
+            '(schema change policy strict); the whole file is refused',
+        ),
+      );
+      expect(s3Mock.commandCalls(GetObjectCommand).length).toBe(evolveReads);
+    });
+  });
+
+  describe('warn', () => {
+    it('accepts a CSV file that drifts and returns the drift by column: new columns, values that do not fit', async () => {
+      // Act
+      const out = await screen('drift.csv', fixture('drift.csv'), { schemaChange: 'warn' });
+
+      // Assess
+      expect(out.accepted).toEqual(['raw/customer_transactions/drift.csv']);
+      expect(out.drift).toEqual([
+        {
+          key: 'raw/customer_transactions/drift.csv',
+          newColumns: ['nickname'],
+          misfits: [
+            { column: 'age', type: 'int', values: 2, firstLine: 3, sample: 'N/A' },
+            { column: 'balance', type: 'decimal(10,2)', values: 1, firstLine: 3, sample: '12.345' },
+            { column: 'active', type: 'boolean', values: 1, firstLine: 3, sample: 'yes' },
+            { column: 'signup_date', type: 'date', values: 1, firstLine: 3, sample: '2026-02-30' },
+            { column: 'updated_at', type: 'timestamp', values: 1, firstLine: 3, sample: 'yesterday' },
+            { column: 'score', type: 'double', values: 1, firstLine: 3, sample: 'high' },
+          ],
+        },
+      ]);
+      expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
+    });
+
+    it('accepts a JSON-lines file that drifts and returns its drift', async () => {
+      // Act
+      const out = await screen('drift.jsonl', fixture('drift.jsonl'), { schemaChange: 'warn' });
+
+      // Assess
+      expect(out.drift).toEqual([
+        {
+          key: 'raw/customer_transactions/drift.jsonl',
+          newColumns: ['tier'],
+          misfits: [
+            { column: 'age', type: 'int', values: 2, firstLine: 2, sample: 'N/A' },
+            { column: 'balance', type: 'decimal(10,2)', values: 1, firstLine: 2, sample: '1.005' },
+            { column: 'active', type: 'boolean', values: 1, firstLine: 3, sample: 'maybe' },
+            { column: 'signup_date', type: 'date', values: 1, firstLine: 3, sample: '(a nested object or array)' },
+          ],
+        },
+      ]);
+    });
+
+    it('returns no drift for a file that fits', async () => {
+      // Act
+      const out = await screen('fits.csv', fixture('fits.csv'), { schemaChange: 'warn' });
+
+      // Assess
+      expect(out.drift).toBeUndefined();
+    });
+  });
+
+  describe('evolve', () => {
+    it('accepts new columns and values of any shape, as before, and reports nothing', async () => {
+      // Act
+      const out = await screen('drift.csv', fixture('drift.csv'), { schemaChange: 'evolve' });
+
+      // Assess
+      expect(out.accepted).toEqual(['raw/customer_transactions/drift.csv']);
+      expect(out.drift).toBeUndefined();
+    });
+  });
+
+  describe('formats and dialect', () => {
+    it('quarantines a file of a format the dataset does not accept, saying which it accepts', async () => {
+      // Act
+      const act = screen('fits.jsonl', fixture('fits.jsonl'), { formats: ['csv', 'parquet'] });
+
+      // Assess
+      await expect(act).rejects.toMatchObject(
+        refusal('fits.jsonl', 'format jsonl is not accepted by this dataset (it accepts csv, parquet)'),
+      );
+    });
+
+    it("reads the header with the contract's delimiter and quote, and says when the file uses another", async () => {
+      // Prepare
+      const semicolons = Buffer.from("'customer_id';'age'\n'C;1';4\n");
+
+      // Act
+      const out = await screen('semi.csv', semicolons, {
+        csv: { delimiter: ';', quote: "'" },
+        schemaChange: 'strict',
+      });
+      const act = screen('fits.csv', fixture('fits.csv'), { csv: { delimiter: ';', quote: '"' } });
+
+      // Assess
+      expect(out.accepted).toEqual(['raw/customer_transactions/semi.csv']);
+      await expect(act).rejects.toMatchObject(
+        refusal('fits.csv', 'missing columns: customer_id (the header is delimited by ","; the contract says ";")'),
+      );
+    });
+  });
+});
