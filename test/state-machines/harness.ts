@@ -124,6 +124,8 @@ export interface Scenario {
   publish?: ReadonlyArray<Step<Sns.PublishInput, Sns.PublishResponse>>;
   /** First bytes of each raw file, as screen-files reads them. */
   fileHead?: string;
+  /** The raw table check-catalog compares column types on; default: no such table. */
+  getTable?: ReadonlyArray<Step<Glue.GetTableRequest, Glue.GetTableResponse>>;
 }
 
 const PASSING: Record<string, ValidationAnswer> = {
@@ -143,6 +145,10 @@ export function fakePorts(scenario: Scenario) {
   const glue = {
     getCrawler: scripted(scenario.getCrawler),
     startCrawler: scripted<Glue.StartCrawlerRequest, Glue.StartCrawlerResponse>(scenario.startCrawler ?? [{}]),
+    getTable: scripted<Glue.GetTableRequest, Glue.GetTableResponse>(
+      scenario.getTable ?? [Object.assign(new Error('Table not found'), { name: 'EntityNotFoundException' })],
+    ),
+    updateTable: scripted<Glue.UpdateTableRequest, Glue.UpdateTableResponse>([{}]),
     startJobRun: scripted<Glue.StartJobRunRequest, Glue.StartJobRunResponse>(
       scenario.startJobRun ?? [{ JobRunId: 'jr_0123456789abcdef' }],
     ),

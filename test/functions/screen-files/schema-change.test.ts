@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CopyObjectCommand, GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createHandler as buildNotificationHandler } from '../../../functions/build-notification/app';
 import { createHandler, loadScreenFilesConfig, type ScreenResult } from '../../../functions/screen-files/app';
 import type { DatasetContract } from '../../../functions/screen-files/contract';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
@@ -223,6 +224,34 @@ describe('screen-files under a contract', () => {
           ],
         },
       ]);
+    });
+
+    it("lists the drift in the execution's notification when screen-files' result travels in the state", async () => {
+      // Prepare
+      const screening = await screen('drift.csv', fixture('drift.csv'), { schemaChange: 'warn' });
+      const state = { ...input('raw/customer_transactions/drift.csv', 231), screening, validationResults: [] };
+
+      // Act
+      const notification = await buildNotificationHandler()(
+        { kind: 'completed', execution: { name: 'customer_transactions-20261124T000000Z-0123456789' }, state },
+        lambdaContext,
+      );
+
+      // Assess
+      expect(notification.outcome).toBe('SUCCEEDED');
+      expect(notification.subject).toBe(
+        '[lakepipe] customer_transactions succeeded, schema changed: 1 file(s), no validations configured',
+      );
+      expect(notification.message).toContain(
+        [
+          'Schema drift (accepted: the schema change policy is warn):',
+          '  raw/customer_transactions/drift.csv:',
+          '    new columns, not in the contract: nickname',
+          '    age: 2 value(s) do not fit int, first on line 3: "N/A"',
+          '    balance: 1 value(s) do not fit decimal(10,2), first on line 3: "12.345"',
+        ].join('\n'),
+      );
+      expect(notification.message).toContain('    score: 1 value(s) do not fit double, first on line 3: "high"');
     });
 
     it('returns no drift for a file that fits', async () => {
