@@ -113,7 +113,9 @@ function driftSection(state: PipelineState): string[] {
     if (file.newColumns.length > 0) lines.push(`    new columns, not in the contract: ${file.newColumns.join(', ')}`);
     for (const m of file.misfits) {
       lines.push(
-        `    ${m.column}: ${m.values} value(s) do not fit ${m.type}, first on line ${m.firstLine}: ${JSON.stringify(m.sample)}`,
+        m.fileType !== undefined
+          ? `    ${m.column}: the file's type ${m.fileType} does not fit ${m.type} (${m.values} row(s))`
+          : `    ${m.column}: ${m.values} value(s) do not fit ${m.type}, first on line ${m.firstLine}: ${JSON.stringify(m.sample)}`,
       );
     }
   }

@@ -126,3 +126,21 @@ export function jsonText(value: unknown): string | undefined | { nested: true } 
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return { nested: true };
 }
+
+const INTEGER_RANK: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, int: 3, bigint: 4 };
+const INTEGER_DIGITS: Readonly<Record<string, number>> = { tinyint: 3, smallint: 5, int: 10, bigint: 19 };
+
+/** Whether a column a file types as `actual` (a Parquet footer) reads as `declared` without loss. */
+export function fileTypeFits(declared: string, actual: string): boolean {
+  if (declared === actual) return true;
+  if (declared === 'string' || actual === 'string') return false;
+  const [from, to] = [INTEGER_RANK[actual], INTEGER_RANK[declared]];
+  if (from !== undefined && to !== undefined) return from <= to;
+  if (declared === 'double') return actual === 'float';
+  const target = decimalOf(declared);
+  if (target === undefined) return false;
+  const source = decimalOf(actual);
+  if (source) return source.scale <= target.scale && source.precision - source.scale <= target.precision - target.scale;
+  const digits = INTEGER_DIGITS[actual];
+  return digits !== undefined && digits <= target.precision - target.scale;
+}

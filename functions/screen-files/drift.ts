@@ -2,18 +2,21 @@
 // contract does not name, or the first value that does not fit its column's type, refuses the file (naming the
 // column and the line); under `warn` the same findings are collected as drift for the notification.
 import type { DatasetContract } from './contract';
-import { textFits } from './contract';
+import { fileTypeFits, textFits } from './contract';
+import type { ParquetColumn } from './parquet-schema';
 
 /** Values of one column that do not fit its declared type, in one file. */
 export interface ColumnMisfit {
   column: string;
   type: string;
-  /** How many values did not fit. */
+  /** How many values did not fit (for a Parquet column of another type: the file's rows). */
   values: number;
-  /** Line of the first one (1 is a CSV file's header). */
-  firstLine: number;
-  /** The first one, cut to SAMPLE_CHARS. */
-  sample: string;
+  /** Line of the first one (1 is a CSV file's header); absent for Parquet. */
+  firstLine?: number;
+  /** The first one, cut to SAMPLE_CHARS; absent for Parquet. */
+  sample?: string;
+  /** The column's type in a Parquet file's footer, when that type does not fit. */
+  fileType?: string;
 }
 
 /** What a file carries that its contract does not: columns it does not name, values that do not fit. */
@@ -83,6 +86,29 @@ export class ContractCheck {
     const seen = this.misfits.get(name);
     if (seen) seen.values++;
     else this.misfits.set(name, { column: name, type: column.type, values: 1, firstLine: line, sample: sample(shown) });
+    return undefined;
+  }
+
+  /**
+   * A Parquet file's columns, typed by its footer: a required column missing refuses it; a column the contract does
+   * not name, or of a type that does not read as the declared one, refuses it under strict and is drift under warn.
+   */
+  parquetColumns(columns: readonly ParquetColumn[], rows: number): string | undefined {
+    const present = new Map(columns.map((c) => [c.name.toLowerCase(), c.type]));
+    const missing = [...this.types].filter(([name, c]) => c.required && !present.has(name)).map(([name]) => name);
+    if (missing.length > 0) return `missing columns: ${missing.join(', ')}`;
+    for (const [name, fileType] of present) {
+      const column = this.types.get(name);
+      if (column === undefined) {
+        if (this.strict) return `column ${name} is not in the contract (schema change policy strict)`;
+        this.newColumns.add(name);
+      } else if (!fileTypeFits(column.type, fileType)) {
+        if (this.strict) {
+          return `column ${name}: the file's type ${fileType} does not fit its type ${column.type} (schema change policy strict)`;
+        }
+        this.misfits.set(name, { column: name, type: column.type, values: rows, fileType });
+      }
+    }
     return undefined;
   }
 

@@ -77,7 +77,7 @@ export async function verifyWholeFile(
   contract: WholeFileContract = {},
 ): Promise<Verdict> {
   const lower = key.toLowerCase();
-  if (lower.endsWith('.parquet')) return verifyParquetFooter(read, size);
+  if (lower.endsWith('.parquet')) return verifyParquetFooter(read, size, contract.check);
   const check = textCheckFor(lower, contract);
   if (lower.endsWith('.gz')) return verifyGzip(read, size, chunkBytes, check);
   return check ? verifyText(read, size, check, chunkBytes) : { ok: true };

@@ -10,7 +10,7 @@ import type { DatasetContract } from '../../../functions/screen-files/contract';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
-import { contractsEnv } from './support';
+import { contractsEnv, parquetOf } from './support';
 
 const COLUMNS: DatasetContract['columns'] = [
   { name: 'customer_id', type: 'string', required: true },
@@ -260,6 +260,92 @@ describe('screen-files under a contract', () => {
 
       // Assess
       expect(out.drift).toBeUndefined();
+    });
+  });
+
+  describe('Parquet, by the types its footer gives', () => {
+    const fitting = `SELECT 'C' || range AS customer_id, 7::TINYINT AS age, 1.5::DECIMAL(4,1) AS balance, true AS active,
+      DATE '2026-01-01' AS signup_date, TIMESTAMP '2026-01-01 10:00:00' AS updated_at, 1.5::FLOAT AS score
+      FROM range(5)`;
+
+    it('accepts under strict a file whose columns all read as their declared types (narrower ones widen)', async () => {
+      // Act
+      const out = await screen('fits.parquet', await parquetOf(fitting), { schemaChange: 'strict' });
+
+      // Assess
+      expect(out.accepted).toEqual(['raw/customer_transactions/fits.parquet']);
+      expect(out.drift).toBeUndefined();
+    });
+
+    it('quarantines under strict a column of another type, or one the contract does not name', async () => {
+      // Prepare
+      const wrongType = await parquetOf("SELECT 'C1' AS customer_id, 'N/A' AS age");
+      const extra = await parquetOf("SELECT 'C1' AS customer_id, 'gold' AS tier");
+      const failures: unknown[] = [];
+
+      // Act
+      for (const [name, data] of [
+        ['type.parquet', wrongType],
+        ['extra.parquet', extra],
+      ] as const) {
+        failures.push(await screen(name, data, { schemaChange: 'strict' }).catch((error: unknown) => error));
+      }
+
+      // Assess
+      expect(failures).toEqual([
+        expect.objectContaining(
+          refusal(
+            'type.parquet',
+            "column age: the file's type string does not fit its type int (schema change policy strict)",
+          ),
+        ),
+        expect.objectContaining(
+          refusal('extra.parquet', 'column tier is not in the contract (schema change policy strict)'),
+        ),
+      ]);
+    });
+
+    it('quarantines a file without a required column, under warn too', async () => {
+      // Act
+      const act = screen('no-key.parquet', await parquetOf('SELECT 1 AS age'), { schemaChange: 'warn' });
+
+      // Assess
+      await expect(act).rejects.toMatchObject(refusal('no-key.parquet', 'missing columns: customer_id'));
+    });
+
+    it('accepts under warn and returns the drift: new columns, columns of another type with the row count', async () => {
+      // Act
+      const out = await screen(
+        'drift.parquet',
+        await parquetOf("SELECT 'C' || range AS customer_id, range::BIGINT AS age, 'gold' AS tier FROM range(4)"),
+        { schemaChange: 'warn' },
+      );
+
+      // Assess
+      expect(out.drift).toEqual([
+        {
+          key: 'raw/customer_transactions/drift.parquet',
+          newColumns: ['tier'],
+          misfits: [{ column: 'age', type: 'int', values: 4, fileType: 'bigint' }],
+        },
+      ]);
+    });
+
+    it('reads only the tail and the footer of the file', async () => {
+      // Prepare
+      const file = await parquetOf(`${fitting.replace('range(5)', 'range(100000)')}`);
+
+      // Act
+      await screen('big.parquet', file, { schemaChange: 'strict' });
+
+      // Assess: the head, the last 8 bytes, the footer; never the data.
+      const ranges = s3Mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Range);
+      const footer = file.readUInt32LE(file.length - 8);
+      expect(ranges).toEqual([
+        'bytes=0-65535',
+        `bytes=${file.length - 8}-${file.length - 1}`,
+        `bytes=${file.length - 8 - footer}-${file.length - 9}`,
+      ]);
     });
   });
 
