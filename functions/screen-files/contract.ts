@@ -4,45 +4,10 @@
 import { z } from 'zod';
 import { DATASET_NAME } from '../shared/config';
 
-const SIMPLE_TYPES = [
-  'string',
-  'bigint',
-  'int',
-  'smallint',
-  'tinyint',
-  'double',
-  'float',
-  'boolean',
-  'date',
-  'timestamp',
-] as const;
 const DECIMAL = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
 
 export const FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export type RawFormat = (typeof FORMATS)[number];
-
-const columnType = z
-  .string()
-  .refine(
-    (t) => (SIMPLE_TYPES as readonly string[]).includes(t) || decimalOf(t) !== undefined,
-    `must be one of ${SIMPLE_TYPES.join(', ')} or decimal(p,s) with 1 <= p <= 38 and s <= p`,
-  );
-
-export const datasetContractSchema = z.object({
-  formats: z.array(z.enum(FORMATS)).min(1),
-  csv: z.object({ delimiter: z.string().length(1), quote: z.string().length(1) }),
-  schemaChange: z.enum(['evolve', 'strict', 'warn']),
-  columns: z
-    .array(z.object({ name: z.string().min(1), type: columnType, required: z.boolean() }))
-    .min(1)
-    .refine((columns) => columns.some((c) => c.required), 'at least one column must be required'),
-});
-
-export type DatasetContract = z.output<typeof datasetContractSchema>;
-export type ContractColumn = DatasetContract['columns'][number];
-export type CsvDialect = DatasetContract['csv'];
-
-export const datasetContractsSchema = z.record(z.string().regex(DATASET_NAME), datasetContractSchema);
 
 /** The format of a key by its extension (gzip is a transport, not a format); undefined when it names none. */
 export function formatOf(key: string): RawFormat | undefined {
@@ -61,7 +26,6 @@ export function decimalOf(type: string): { precision: number; scale: number } | 
   return precision >= 1 && precision <= 38 && scale <= precision ? { precision, scale } : undefined;
 }
 
-const INTEGER_BITS: Readonly<Record<string, number>> = { tinyint: 8, smallint: 16, int: 32, bigint: 64 };
 const INTEGER = /^[+-]?\d+$/;
 const FLOATING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const FLOAT_MAX = 3.4028234663852886e38;
@@ -97,27 +61,52 @@ function timestampFits(text: string): boolean {
   return m !== null && dateFits(m[1] ?? '') && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 60;
 }
 
+const floating = (text: string) => FLOATING.test(text) || /^[+-]?(NaN|Infinity)$/.test(text);
+
+/** Per simple Glue type, whether a non-empty text value reads as it (decimal(p,s) is checked apart). */
+const FITS: Readonly<Record<string, (text: string) => boolean>> = {
+  string: () => true,
+  tinyint: (text) => integerFits(text, 8),
+  smallint: (text) => integerFits(text, 16),
+  int: (text) => integerFits(text, 32),
+  bigint: (text) => integerFits(text, 64),
+  double: floating,
+  float: (text) => /^[+-]?(NaN|Infinity)$/.test(text) || (FLOATING.test(text) && Math.abs(Number(text)) <= FLOAT_MAX),
+  boolean: (text) => /^(true|false)$/i.test(text),
+  date: dateFits,
+  timestamp: timestampFits,
+};
+
 /** Whether a non-empty text value reads as `type` (a type the contract schema accepted). */
 export function textFits(type: string, text: string): boolean {
-  const bits = INTEGER_BITS[type];
-  if (bits !== undefined) return integerFits(text, bits);
-  switch (type) {
-    case 'string':
-      return true;
-    case 'double':
-      return FLOATING.test(text) || /^[+-]?(NaN|Infinity)$/.test(text);
-    case 'float':
-      return (FLOATING.test(text) && Math.abs(Number(text)) <= FLOAT_MAX) || /^[+-]?(NaN|Infinity)$/.test(text);
-    case 'boolean':
-      return /^(true|false)$/i.test(text);
-    case 'date':
-      return dateFits(text);
-    case 'timestamp':
-      return timestampFits(text);
-  }
+  const fits = FITS[type];
+  if (fits) return fits(text);
   const decimal = decimalOf(type);
   return decimal !== undefined && decimalFits(text, decimal.precision, decimal.scale);
 }
+
+const columnType = z
+  .string()
+  .refine(
+    (t) => Object.hasOwn(FITS, t) || decimalOf(t) !== undefined,
+    `must be one of ${Object.keys(FITS).join(', ')} or decimal(p,s) with 1 <= p <= 38 and s <= p`,
+  );
+
+export const datasetContractSchema = z.object({
+  formats: z.array(z.enum(FORMATS)).min(1),
+  csv: z.object({ delimiter: z.string().length(1), quote: z.string().length(1) }),
+  schemaChange: z.enum(['evolve', 'strict', 'warn']),
+  columns: z
+    .array(z.object({ name: z.string().min(1), type: columnType, required: z.boolean() }))
+    .min(1)
+    .refine((columns) => columns.some((c) => c.required), 'at least one column must be required'),
+});
+
+export type DatasetContract = z.output<typeof datasetContractSchema>;
+export type ContractColumn = DatasetContract['columns'][number];
+export type CsvDialect = DatasetContract['csv'];
+
+export const datasetContractsSchema = z.record(z.string().regex(DATASET_NAME), datasetContractSchema);
 
 /** A JSON value as text for the same checks; undefined for null (NULL), an object or array for no scalar type. */
 export function jsonText(value: unknown): string | undefined | { nested: true } {

@@ -21,6 +21,7 @@ import { type Definition, loadDefinition } from '../../local/sfn/definition';
 import type { EngineEvent, RedrivePoint } from '../../local/sfn/execution-store';
 import { type ExecutionResult, runExecution } from '../../local/sfn/run-execution';
 import { placeholderArns, readDeployment } from '../../local/twin/deployment';
+import { contractsEnv } from '../functions/screen-files/support';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const DEFINITION_FILE = path.join(ROOT, 'state-machines/pipeline.asl.yml');
@@ -228,19 +229,7 @@ export type FakePorts = ReturnType<typeof fakePorts>;
 /** The real task Lambdas, on the fake ports. */
 export function realLambdas(ports: FakePorts): Record<string, LambdaHandler> {
   const screen = screenFilesHandler({
-    config: loadScreenFilesConfig({
-      DATASET_CONTRACTS: JSON.stringify({
-        customer_transactions: {
-          formats: ['csv', 'jsonl', 'parquet'],
-          csv: { delimiter: ',', quote: '"' },
-          schemaChange: 'evolve',
-          columns: [
-            { name: 'transaction_id', type: 'string', required: true },
-            { name: 'customer_id', type: 'string', required: true },
-          ],
-        },
-      }),
-    }),
+    config: loadScreenFilesConfig(contractsEnv()),
     s3: ports.s3 as never,
   });
   return {

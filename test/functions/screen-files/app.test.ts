@@ -15,7 +15,7 @@ import { copySource } from '../../../functions/screen-files/objects';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
-import { contractsEnv } from './support';
+import { contractsEnv, input, rangedBody } from './support';
 
 const config = loadScreenFilesConfig(contractsEnv());
 
@@ -26,36 +26,6 @@ function body(text: string): GetObjectCommandOutput['Body'] {
     transformToByteArray: async () => data,
     transformToString: async () => text,
   } as unknown as GetObjectCommandOutput['Body'];
-}
-
-/** A body for a ranged GetObject of `data`, as S3 answers `Range: bytes=a-b`. */
-function rangedBody(data: Uint8Array, range: string | undefined): GetObjectCommandOutput['Body'] {
-  const [, start = '0', end = String(data.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
-  const slice = data.subarray(Number(start), Number(end || data.length - 1) + 1);
-  return {
-    transformToByteArray: async () => slice,
-    transformToString: async () => Buffer.from(slice).toString('utf8'),
-  } as unknown as GetObjectCommandOutput['Body'];
-}
-
-function input(...keys: string[]): ExecutionInput {
-  return {
-    dataset: 'customer_transactions',
-    bucket: 'raw-bucket',
-    objects: keys.map((key) => ({ key, size: 100, eTag: 'e', sequencer: '01', eventTime: '2026-11-24T00:00:00Z' })),
-    receivedAt: '2026-11-24T00:00:01Z',
-    trigger: 's3',
-    plan: {
-      dataset: 'customer_transactions',
-      prefix: 'raw/customer_transactions/',
-      database: 'lakepipe',
-      crawler: 'c',
-      job: 'j',
-      workgroup: 'w',
-      validations: [],
-      topicArn: 'arn:aws:sns:eu-west-1:1:t',
-    },
-  };
 }
 
 describe('screen-files', () => {

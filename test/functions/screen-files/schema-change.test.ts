@@ -2,15 +2,14 @@
 // real S3 client under aws-sdk-client-mock (ranged reads, as S3 answers them).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CopyObjectCommand, GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as buildNotificationHandler } from '../../../functions/build-notification/app';
 import { createHandler, loadScreenFilesConfig, type ScreenResult } from '../../../functions/screen-files/app';
 import type { DatasetContract } from '../../../functions/screen-files/contract';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
-import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
-import { contractsEnv, parquetOf } from './support';
+import { contractsEnv, parquetOf, rangedBody, sizedInput } from './support';
 
 const COLUMNS: DatasetContract['columns'] = [
   { name: 'customer_id', type: 'string', required: true },
@@ -24,32 +23,6 @@ const COLUMNS: DatasetContract['columns'] = [
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name));
 
-function rangedBody(data: Uint8Array, range: string | undefined): GetObjectCommandOutput['Body'] {
-  const [, start = '0', end = String(data.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
-  const slice = data.subarray(Number(start), Number(end || data.length - 1) + 1);
-  return { transformToByteArray: async () => slice } as unknown as GetObjectCommandOutput['Body'];
-}
-
-function input(key: string, size: number): ExecutionInput {
-  return {
-    dataset: 'customer_transactions',
-    bucket: 'raw-bucket',
-    objects: [{ key, size, eTag: 'e', sequencer: '01', eventTime: '2026-11-24T00:00:00Z' }],
-    receivedAt: '2026-11-24T00:00:01Z',
-    trigger: 's3',
-    plan: {
-      dataset: 'customer_transactions',
-      prefix: 'raw/customer_transactions/',
-      database: 'lakepipe',
-      crawler: 'c',
-      job: 'j',
-      workgroup: 'w',
-      validations: [],
-      topicArn: 'arn:aws:sns:eu-west-1:1:t',
-    },
-  };
-}
-
 describe('screen-files under a contract', () => {
   const s3Mock = mockClient(S3Client);
   const s3 = s3Adapter(new S3Client({ region: 'eu-west-1' }));
@@ -61,7 +34,16 @@ describe('screen-files under a contract', () => {
     s3Mock.on(GetObjectCommand).callsFake((req: { Range?: string }) => ({ Body: rangedBody(data, req.Range) }));
     const config = loadScreenFilesConfig(contractsEnv({ columns: COLUMNS, ...overrides }));
     const handler = createHandler({ config, s3 });
-    return handler(input(`raw/customer_transactions/${name}`, data.length) as never, lambdaContext);
+    return handler(sizedInput(data.length, `raw/customer_transactions/${name}`) as never, lambdaContext);
+  }
+
+  /** Screens each file in turn under strict (the S3 mock serves one file at a time); what each threw. */
+  async function strictFailures(files: ReadonlyArray<readonly [string, Uint8Array]>): Promise<unknown[]> {
+    const failures: unknown[] = [];
+    for (const [name, data] of files) {
+      failures.push(await screen(name, data, { schemaChange: 'strict' }).catch((error: unknown) => error));
+    }
+    return failures;
   }
 
   const refusal = (name: string, reason: string) => ({
@@ -118,14 +100,11 @@ describe('screen-files under a contract', () => {
       const integer = Buffer.from('{"customer_id":"C1","age":7}\n\n{"customer_id":"C2","age":2.5}\n');
 
       // Act (one at a time: the S3 mock serves one file)
-      const failures: unknown[] = [];
-      for (const [name, data] of [
+      const failures = await strictFailures([
         ['drift.jsonl', fixture('drift.jsonl')],
         ['decimal.jsonl', decimal],
         ['integer.jsonl', integer],
-      ] as const) {
-        failures.push(await screen(name, data, { schemaChange: 'strict' }).catch((error: unknown) => error));
-      }
+      ]);
 
       // Assess
       const tail = ' (schema change policy strict); the whole file is refused';
@@ -229,7 +208,7 @@ describe('screen-files under a contract', () => {
     it("lists the drift in the execution's notification when screen-files' result travels in the state", async () => {
       // Prepare
       const screening = await screen('drift.csv', fixture('drift.csv'), { schemaChange: 'warn' });
-      const state = { ...input('raw/customer_transactions/drift.csv', 231), screening, validationResults: [] };
+      const state = { ...sizedInput(231, 'raw/customer_transactions/drift.csv'), screening, validationResults: [] };
 
       // Act
       const notification = await buildNotificationHandler()(
@@ -281,15 +260,12 @@ describe('screen-files under a contract', () => {
       // Prepare
       const wrongType = await parquetOf("SELECT 'C1' AS customer_id, 'N/A' AS age");
       const extra = await parquetOf("SELECT 'C1' AS customer_id, 'gold' AS tier");
-      const failures: unknown[] = [];
 
       // Act
-      for (const [name, data] of [
+      const failures = await strictFailures([
         ['type.parquet', wrongType],
         ['extra.parquet', extra],
-      ] as const) {
-        failures.push(await screen(name, data, { schemaChange: 'strict' }).catch((error: unknown) => error));
-      }
+      ]);
 
       // Assess
       expect(failures).toEqual([
