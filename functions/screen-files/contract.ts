@@ -48,12 +48,16 @@ function decimalFits(text: string, precision: number, scale: number): boolean {
   return whole.length <= precision - scale && fraction.length <= scale;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real calendar day, without building a Date: this runs for every value of a date column. */
 function dateFits(text: string): boolean {
   const m = DATE.exec(text);
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (DAYS_IN_MONTH[month - 1] ?? 0) + (leap ? 1 : 0);
 }
 
 function timestampFits(text: string): boolean {
@@ -77,12 +81,18 @@ const FITS: Readonly<Record<string, (text: string) => boolean>> = {
   timestamp: timestampFits,
 };
 
-/** Whether a non-empty text value reads as `type` (a type the contract schema accepted). */
-export function textFits(type: string, text: string): boolean {
+/** The check of non-empty text values for `type` (a type the contract schema accepted), built once per column. */
+export function fitsFor(type: string): (text: string) => boolean {
   const fits = FITS[type];
-  if (fits) return fits(text);
+  if (fits) return fits;
   const decimal = decimalOf(type);
-  return decimal !== undefined && decimalFits(text, decimal.precision, decimal.scale);
+  if (decimal === undefined) return () => false;
+  return (text) => decimalFits(text, decimal.precision, decimal.scale);
+}
+
+/** Whether a non-empty text value reads as `type`. */
+export function textFits(type: string, text: string): boolean {
+  return fitsFor(type)(text);
 }
 
 const columnType = z

@@ -2,7 +2,7 @@
 // contract does not name, or the first value that does not fit its column's type, refuses the file (naming the
 // column and the line); under `warn` the same findings are collected as drift for the notification.
 import type { DatasetContract } from './contract';
-import { fileTypeFits, textFits } from './contract';
+import { fileTypeFits, fitsFor } from './contract';
 import type { ParquetColumn } from './parquet-schema';
 
 /** Values of one column that do not fit its declared type, in one file. */
@@ -35,14 +35,25 @@ function sample(text: string): string {
 /** A value as a record gives it: text, NULL (undefined), or a nested JSON object or array. */
 export type RecordValue = string | undefined | { nested: true };
 
+/** A contract column as the check holds it, with its value check built once. */
+export interface CheckedColumn {
+  name: string;
+  type: string;
+  required: boolean;
+  fits: (text: string) => boolean;
+}
+
 export class ContractCheck {
-  private readonly types = new Map<string, { type: string; required: boolean }>();
+  private readonly types = new Map<string, CheckedColumn>();
   private readonly newColumns = new Set<string>();
   private readonly misfits = new Map<string, ColumnMisfit>();
   readonly strict: boolean;
 
   constructor(contract: DatasetContract) {
-    for (const c of contract.columns) this.types.set(c.name.toLowerCase(), { type: c.type, required: c.required });
+    for (const c of contract.columns) {
+      const name = c.name.toLowerCase();
+      this.types.set(name, { name, type: c.type, required: c.required, fits: fitsFor(c.type) });
+    }
     this.strict = contract.schemaChange === 'strict';
   }
 
@@ -56,9 +67,9 @@ export class ContractCheck {
     return undefined;
   }
 
-  /** Whether the contract names a column (lower case); values of others are not checked. */
-  has(name: string): boolean {
-    return this.types.has(name);
+  /** The contract's column of that name (lower case), or undefined: values of others are not checked. */
+  column(name: string): CheckedColumn | undefined {
+    return this.types.get(name);
   }
 
   /** Calls `fn` with each contract column (lower case) until it returns a refusal. */
@@ -70,12 +81,17 @@ export class ContractCheck {
     return undefined;
   }
 
-  /** One value of a contract column; a refusal under strict when it does not fit. */
+  /** One value of a contract column, by name; a refusal under strict when it does not fit. */
   value(name: string, value: RecordValue, line: number): string | undefined {
     const column = this.types.get(name);
-    if (column === undefined) return undefined;
+    return column === undefined ? undefined : this.valueOf(column, value, line);
+  }
+
+  /** One value of a contract column; a refusal under strict when it does not fit. */
+  valueOf(column: CheckedColumn, value: RecordValue, line: number): string | undefined {
+    const { name } = column;
     const empty = value === undefined || value === '';
-    if (empty ? !column.required : typeof value === 'string' && textFits(column.type, value)) return undefined;
+    if (empty ? !column.required : typeof value === 'string' && column.fits(value)) return undefined;
     const shown = empty ? '' : typeof value === 'string' ? value : '(a nested object or array)';
     if (this.strict) {
       const what = empty
