@@ -110,7 +110,10 @@ function driftSection(state: PipelineState): string[] {
   const lines = ['Schema drift (accepted: the schema change policy is warn):'];
   for (const file of drift.slice(0, MAX_FILES_LISTED)) {
     lines.push(`  ${file.key}:`);
-    if (file.newColumns.length > 0) lines.push(`    new columns, not in the contract: ${file.newColumns.join(', ')}`);
+    if (file.newColumns.length > 0) {
+      const more = file.moreNewColumns ? ` and ${file.moreNewColumns} more` : '';
+      lines.push(`    new columns, not in the contract: ${file.newColumns.join(', ')}${more}`);
+    }
     for (const m of file.misfits) {
       lines.push(
         m.fileType !== undefined

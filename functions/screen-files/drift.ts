@@ -23,10 +23,14 @@ export interface ColumnMisfit {
 export interface FileDrift {
   key: string;
   newColumns: string[];
+  /** New columns beyond the MAX_NEW_COLUMNS listed. */
+  moreNewColumns?: number;
   misfits: ColumnMisfit[];
 }
 
 const SAMPLE_CHARS = 40;
+/** New columns listed per file: the drift travels in the execution's state, which Step Functions caps at 256 KB. */
+export const MAX_NEW_COLUMNS = 50;
 
 function sample(text: string): string {
   return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}...` : text;
@@ -131,6 +135,13 @@ export class ContractCheck {
   /** The drift found in the file, or undefined when it has none. */
   drift(key: string): FileDrift | undefined {
     if (this.newColumns.size === 0 && this.misfits.size === 0) return undefined;
-    return { key, newColumns: [...this.newColumns], misfits: [...this.misfits.values()] };
+    const names = [...this.newColumns];
+    const more = names.length - MAX_NEW_COLUMNS;
+    return {
+      key,
+      newColumns: names.slice(0, MAX_NEW_COLUMNS),
+      ...(more > 0 ? { moreNewColumns: more } : {}),
+      misfits: [...this.misfits.values()],
+    };
   }
 }

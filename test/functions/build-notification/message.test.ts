@@ -108,7 +108,8 @@ describe('buildNotification', () => {
       drift: [
         {
           key: 'raw/customer_transactions/a.parquet',
-          newColumns: [],
+          newColumns: ['tier'],
+          moreNewColumns: 3,
           misfits: [{ column: 'age', type: 'int', values: 40, fileType: 'bigint' }],
         },
       ],
@@ -122,6 +123,7 @@ describe('buildNotification', () => {
     // Assess
     expect(n.outcome).toBe('FAILED');
     expect(n.message).toContain("    age: the file's type bigint does not fit int (40 row(s))");
+    expect(n.message).toContain('    new columns, not in the contract: tier and 3 more');
     expect(n.message).toContain('  quantity: bigint -> string');
   });
 

@@ -233,6 +233,19 @@ describe('screen-files under a contract', () => {
       expect(notification.message).toContain('    score: 1 value(s) do not fit double, first on line 3: "high"');
     });
 
+    it('lists at most 50 new columns per file, counting the rest, so the drift stays small in the state', async () => {
+      // Prepare
+      const extra = Array.from({ length: 70 }, (_, i) => `x${i}`);
+      const file = Buffer.from(`customer_id,${extra.join(',')}\nC1${',1'.repeat(70)}\n`);
+
+      // Act
+      const out = await screen('wide.csv', file, { schemaChange: 'warn' });
+
+      // Assess
+      expect(out.drift?.[0]?.newColumns).toEqual(extra.slice(0, 50));
+      expect(out.drift?.[0]?.moreNewColumns).toBe(20);
+    });
+
     it('returns no drift for a file that fits', async () => {
       // Act
       const out = await screen('fits.csv', fixture('fits.csv'), { schemaChange: 'warn' });
