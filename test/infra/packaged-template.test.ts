@@ -186,7 +186,7 @@ describe('IAM', () => {
     );
   });
 
-  it('lets check-catalog read and start only the crawler; the other task functions call no AWS API', () => {
+  it('lets check-catalog read and start only the crawler and read and record the raw table; the other task functions call no AWS API', () => {
     // Prepare
     const nonLogActions = (role: string) =>
       roleStatements(role)
@@ -195,7 +195,7 @@ describe('IAM', () => {
     // Act
     const checkCatalog = nonLogActions('CheckCatalogRole');
     // Assess
-    expect(checkCatalog.sort()).toEqual(['glue:GetCrawler', 'glue:StartCrawler']);
+    expect(checkCatalog.sort()).toEqual(['glue:GetCrawler', 'glue:GetTable', 'glue:StartCrawler', 'glue:UpdateTable']);
     expect(
       roleGrants(
         'CheckCatalogRole',
@@ -203,6 +203,9 @@ describe('IAM', () => {
         arn('glue', 'crawler/lakepipe-test-customer-transactions'),
       ),
     ).toBe(true);
+    for (const resource of ['catalog', 'database/lakepipe_test', 'table/lakepipe_test/*']) {
+      expect(roleGrants('CheckCatalogRole', ['glue:GetTable', 'glue:UpdateTable'], arn('glue', resource))).toBe(true);
+    }
     expect(nonLogActions('PrepareValidationsRole')).toEqual([]);
     expect(nonLogActions('BuildNotificationRole')).toEqual([]);
   });
