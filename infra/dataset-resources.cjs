@@ -542,6 +542,20 @@ function rawObjectArns(names, datasets) {
   return datasets.map((d) => bucketArn(names.rawBucketPrefix, `${d.raw.prefix}*`));
 }
 
+/**
+ * The catalog, the database and every dataset's raw table, for check-catalog, which records the raw table's
+ * column types after each crawl to report a type change.
+ * @param {ReturnType<typeof namesFor>} names
+ * @param {import('./registry.cjs').DatasetDefinition[]} datasets
+ */
+function rawTableArns(names, datasets) {
+  return [
+    arn('glue', 'catalog'),
+    arn('glue', `database/${names.database}`),
+    ...datasets.map((d) => arn('glue', `table/${names.database}/${d.name}`)),
+  ];
+}
+
 /** @param {import('./resolver-context.cjs').ResolverContext} context */
 async function resolve({ resolveVariable }) {
   const names = namesFor(String(await resolveVariable('sls:stage')));
@@ -556,6 +570,7 @@ async function resolve({ resolveVariable }) {
     crawlerArns: crawlerArns(names, datasets),
     jobArns: jobArns(names, datasets),
     rawObjectArns: rawObjectArns(names, datasets),
+    rawTableArns: rawTableArns(names, datasets),
   };
 }
 
@@ -568,4 +583,5 @@ module.exports.secretParameterName = secretParameterName;
 module.exports.crawlerArns = crawlerArns;
 module.exports.jobArns = jobArns;
 module.exports.rawObjectArns = rawObjectArns;
+module.exports.rawTableArns = rawTableArns;
 module.exports.GLUE_JOB_LOG_GROUPS = GLUE_JOB_LOG_GROUPS;

@@ -67,6 +67,7 @@ declare namespace resolve {
   function crawlerArns(names: Names, datasets: DatasetDefinition[]): unknown[];
   function jobArns(names: Names, datasets: DatasetDefinition[]): unknown[];
   function rawObjectArns(names: Names, datasets: DatasetDefinition[]): unknown[];
+  function rawTableArns(names: Names, datasets: DatasetDefinition[]): unknown[];
   const GLUE_JOB_LOG_GROUPS: string[];
 }
 declare function resolve(context: ResolverContext): Promise<{
@@ -74,5 +75,6 @@ declare function resolve(context: ResolverContext): Promise<{
   crawlerArns: unknown[];
   jobArns: unknown[];
   rawObjectArns: unknown[];
+  rawTableArns: unknown[];
 }>;
 export = resolve;

@@ -42,12 +42,32 @@ function datasetColumns(datasets = registry()) {
   return Object.fromEntries(datasets.map((d) => [d.name, requiredColumns(d)]));
 }
 
+/**
+ * screen-files' DATASET_CONTRACTS: per dataset, the accepted formats, the CSV dialect, the schema-change policy and
+ * each column's name, type and whether it is required (functions/screen-files/contract.ts).
+ * @param {import('./registry.cjs').DatasetDefinition[]} [datasets]
+ */
+function datasetContracts(datasets = registry()) {
+  return Object.fromEntries(
+    datasets.map((d) => [
+      d.name,
+      {
+        formats: d.raw.formats,
+        csv: { delimiter: d.raw.csv.delimiter, quote: d.raw.csv.quote },
+        schemaChange: d.contract.schemaChange,
+        columns: d.contract.columns.map((c) => ({ name: c.name, type: c.type, required: c.required })),
+      },
+    ]),
+  );
+}
+
 /** @param {import('./resolver-context.cjs').ResolverContext} context */
 async function resolve({ resolveVariable }) {
   const names = namesFor(String(await resolveVariable('sls:stage')));
   return {
     DATASETS: { 'Fn::Sub': JSON.stringify(datasetPlans(names)) },
     DATASET_COLUMNS: JSON.stringify(datasetColumns()),
+    DATASET_CONTRACTS: JSON.stringify(datasetContracts()),
   };
 }
 
@@ -55,3 +75,4 @@ module.exports = refusingBadDatasets(resolve);
 module.exports.datasetPlans = datasetPlans;
 module.exports.datasetNames = datasetNames;
 module.exports.datasetColumns = datasetColumns;
+module.exports.datasetContracts = datasetContracts;

@@ -1,3 +1,4 @@
+import type { DatasetContract } from '../functions/screen-files/contract';
 import type { DatasetPlan } from '../functions/shared/pipeline-input';
 import type { Names } from './names.cjs';
 import type { DatasetDefinition } from './registry.cjs';
@@ -7,8 +8,9 @@ declare namespace resolve {
   function datasetPlans(names: Names, datasets?: DatasetDefinition[]): DatasetPlan[];
   function datasetNames(names: Names, dataset: DatasetDefinition): { crawler: string; job: string };
   function datasetColumns(datasets?: DatasetDefinition[]): Record<string, string[]>;
+  function datasetContracts(datasets?: DatasetDefinition[]): Record<string, DatasetContract>;
 }
 declare function resolve(
   context: ResolverContext,
-): Promise<{ DATASETS: { 'Fn::Sub': string }; DATASET_COLUMNS: string }>;
+): Promise<{ DATASETS: { 'Fn::Sub': string }; DATASET_COLUMNS: string; DATASET_CONTRACTS: string }>;
 export = resolve;

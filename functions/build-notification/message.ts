@@ -1,5 +1,8 @@
 // The notification an operator reads: the outcome, an SNS subject (< 100 printable ASCII characters) and a
-// plain-text body with dataset, files, rows, stage timings, validations with details, error and cause, re-run.
+// plain-text body with dataset, files, schema drift and column type changes, rows, stage timings, validations
+// with details, error and cause, re-run.
+import type { TypeChange } from '../check-catalog/type-changes';
+import type { FileDrift } from '../screen-files/drift';
 import { describeCause } from '../shared/error-cause';
 import type { ExecutionInput } from '../shared/pipeline-input';
 import { reduceValidation, toMillis, type ValidationIteration, type ValidationVerdict } from './validation-verdict';
@@ -9,13 +12,19 @@ const MAX_FILES_LISTED = 20;
 
 /** The state as the ASL passes it: the execution input plus what earlier states added. */
 export interface PipelineState extends Partial<ExecutionInput> {
-  /** screen-files' result: accepted keys and files quarantined by an earlier attempt. */
-  screening?: { accepted?: string[]; previouslyQuarantined?: Array<{ key: string; location: string }> };
+  /** screen-files' result: accepted keys, files quarantined by an earlier attempt, drift under a warn contract. */
+  screening?: {
+    accepted?: string[];
+    previouslyQuarantined?: Array<{ key: string; location: string }>;
+    drift?: FileDrift[];
+  };
   catalog?: {
     status?: string;
     attempt?: number;
     message?: string;
     lastCrawl?: { status?: string; startTime?: string };
+    /** check-catalog: raw-table columns whose crawled type changed since the last run. */
+    typeChanges?: TypeChange[];
   };
   job?: {
     Id?: string;
@@ -92,6 +101,39 @@ function filesSection(state: PipelineState): string[] {
     lines.push(`  skipped ${q.key}: quarantined by an earlier attempt, now at ${q.location}`);
   }
   return lines;
+}
+
+/** What the files carry that the contract does not, accepted under the dataset's `warn` policy. */
+function driftSection(state: PipelineState): string[] {
+  const drift = state.screening?.drift ?? [];
+  if (drift.length === 0) return [];
+  const lines = ['Schema drift (accepted: the schema change policy is warn):'];
+  for (const file of drift.slice(0, MAX_FILES_LISTED)) {
+    lines.push(`  ${file.key}:`);
+    if (file.newColumns.length > 0) {
+      const more = file.moreNewColumns ? ` and ${file.moreNewColumns} more` : '';
+      lines.push(`    new columns, not in the contract: ${file.newColumns.join(', ')}${more}`);
+    }
+    for (const m of file.misfits) {
+      lines.push(
+        m.fileType !== undefined
+          ? `    ${m.column}: the file's type ${m.fileType} does not fit ${m.type} (${m.values} row(s))`
+          : `    ${m.column}: ${m.values} value(s) do not fit ${m.type}, first on line ${m.firstLine}: ${JSON.stringify(m.sample)}`,
+      );
+    }
+  }
+  if (drift.length > MAX_FILES_LISTED) lines.push(`  ... and ${drift.length - MAX_FILES_LISTED} more file(s)`);
+  return lines;
+}
+
+/** Columns whose crawled type changed: a later query or job reading the old type would break on them. */
+function typeChangesSection(state: PipelineState): string[] {
+  const changes = state.catalog?.typeChanges ?? [];
+  if (changes.length === 0) return [];
+  return [
+    `Column types changed in the raw table ${state.dataset ?? ''} (by the crawler, since the last run):`,
+    ...changes.map((c) => `  ${c.column}: ${c.from} -> ${c.to}`),
+  ];
 }
 
 function stagesSection(input: BuildNotificationInput, verdicts: ValidationVerdict[], now: Date): string[] {
@@ -209,7 +251,8 @@ export function buildNotification(input: BuildNotificationInput, now: Date): Not
   } else {
     outcome = 'SUCCEEDED';
     summary = verdicts.length > 0 ? `all ${verdicts.length} validation(s) passed` : 'no validations configured';
-    subject = `[lakepipe] ${dataset} succeeded: ${files} file(s), ${summary}`;
+    const changed = state.screening?.drift?.length || state.catalog?.typeChanges?.length ? ', schema changed' : '';
+    subject = `[lakepipe] ${dataset} succeeded${changed}: ${files} file(s), ${summary}`;
     headline = [`The pipeline SUCCEEDED for dataset ${dataset}: ${summary}.`];
   }
 
@@ -224,6 +267,8 @@ export function buildNotification(input: BuildNotificationInput, now: Date): Not
         : []),
     ],
     filesSection(state),
+    typeChangesSection(state),
+    driftSection(state),
     rowsSection(verdicts),
     stagesSection(input, verdicts, now),
     validationsSection(verdicts, configured),

@@ -1,7 +1,8 @@
 // Task Lambda of the state machine's CheckCatalog state: decides whether the catalog is fresh for an execution.
 // Fresh means a crawl that STARTED at or after the newest object's eventTime has SUCCEEDED; a crawl that was
 // already running when the file landed does not count. Starts the crawler when it is idle and no such crawl
-// exists; CrawlerRunningException means someone else started it: wait. Returns a small object for a Choice.
+// exists; CrawlerRunningException means someone else started it: wait. Returns a small object for a Choice. Once
+// fresh, it compares the raw table's column types with the last run's and returns any change for the notification.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
@@ -9,16 +10,25 @@ import { hasErrorName, InvalidEventError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
 import type { GluePort } from '../shared/ports';
+import { columnTypeChanges, type TypeChange } from './type-changes';
 
-export const checkCatalogInputSchema = z.object({
-  crawler: z.string().min(1),
-  /** The execution's objects; only their eventTime is read. */
-  objects: z
-    .array(z.object({ eventTime: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO 8601 time') }))
-    .min(1, 'check-catalog needs at least one object'),
-  /** Polls so far (0 on the first check). */
-  attempt: z.number().int().nonnegative().default(0),
-});
+export const checkCatalogInputSchema = z
+  .object({
+    crawler: z.string().min(1),
+    /** The execution's objects; only their eventTime is read. */
+    objects: z
+      .array(z.object({ eventTime: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO 8601 time') }))
+      .min(1, 'check-catalog needs at least one object'),
+    /** Polls so far (0 on the first check). */
+    attempt: z.number().int().nonnegative().default(0),
+    /** The raw table (database and name) whose column types are compared once the catalog is fresh. */
+    database: z.string().min(1).optional(),
+    table: z.string().min(1).optional(),
+  })
+  .refine((input) => (input.database === undefined) === (input.table === undefined), {
+    message: 'database and table go together',
+    path: ['table'],
+  });
 
 export type CheckCatalogInput = z.output<typeof checkCatalogInputSchema>;
 
@@ -42,10 +52,12 @@ export interface CheckCatalogResult {
   lastCrawl?: LastCrawlSummary;
   /** One line for the operator; becomes the Cause of CrawlFailed / CrawlerTimeout. */
   message: string;
+  /** Columns of the raw table whose crawled type changed since the last run; absent when none. */
+  typeChanges?: TypeChange[];
 }
 
 export interface CheckCatalogDeps {
-  glue: Pick<GluePort, 'getCrawler' | 'startCrawler'>;
+  glue: Pick<GluePort, 'getCrawler' | 'startCrawler' | 'getTable' | 'updateTable'>;
 }
 
 /** Newest eventTime of the objects, as epoch milliseconds; the input is refused when a time is not ISO 8601. */
@@ -80,7 +92,11 @@ export async function checkCatalog(deps: CheckCatalogDeps, input: CheckCatalogIn
 
   if (startedAfterFile && last?.Status === 'SUCCEEDED') {
     const message = `Crawl of ${input.crawler} started ${lastCrawl?.startTime} (file at ${newestIso}) succeeded`;
-    return { ...base, status: 'FRESH', startedCrawl: false, message };
+    const typeChanges =
+      input.database !== undefined && input.table !== undefined
+        ? await columnTypeChanges(deps.glue, input.database, input.table)
+        : [];
+    return { ...base, status: 'FRESH', startedCrawl: false, message, ...(typeChanges.length ? { typeChanges } : {}) };
   }
   if (startedAfterFile && (last?.Status === 'FAILED' || last?.Status === 'CANCELLED')) {
     const reason = last.ErrorMessage ? `: ${last.ErrorMessage}` : '';
@@ -112,7 +128,7 @@ export function createHandler(deps: CheckCatalogDeps) {
         checkCatalogInputSchema,
         event,
         'check-catalog',
-        '{ crawler, objects: [{ eventTime }], attempt }',
+        '{ crawler, objects: [{ eventTime }], attempt, database, table }',
         (message) => new InvalidEventError(message),
       );
       const result = await checkCatalog(deps, input);
@@ -122,6 +138,7 @@ export function createHandler(deps: CheckCatalogDeps) {
         attempt: result.attempt,
         crawlState: result.crawlState,
         startedCrawl: result.startedCrawl,
+        typeChanges: result.typeChanges?.length ?? 0,
       });
       return result;
     });

@@ -1,15 +1,19 @@
-// First task of the state machine: screens the arrived files before the job reads them. A bad file
-// (empty, unreadable, missing required columns, damaged anywhere in it) is moved to the quarantine prefix, never
-// deleted, and the execution fails with BadInputFile naming each file, its reason and where it now is. The
-// other files of the batch stay in place; the next execution (or `lakepipe rerun`) processes them.
+// First task of the state machine: screens the arrived files before the job reads them, against the dataset's
+// contract. A bad file (empty, unreadable, of a format the dataset does not accept, missing required columns,
+// damaged anywhere in it, or breaking a `strict` contract) is moved to the quarantine prefix, never deleted, and
+// the execution fails with BadInputFile naming each file, its reason and where it now is. The other files of the
+// batch stay in place; the next execution (or `lakepipe rerun`) processes them. Under `warn`, what does not fit
+// the contract is returned as drift, which the notification lists.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { DATASET_NAME, type Env, jsonVariable, loadConfig } from '../shared/config';
+import { type Env, jsonVariable, loadConfig } from '../shared/config';
 import { InvalidEventError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { parseTaskInput } from '../shared/parse-event';
 import { type ArrivedObject, type ExecutionInput, executionInputSchema } from '../shared/pipeline-input';
+import { type DatasetContract, datasetContractsSchema, formatOf } from './contract';
+import { ContractCheck, type FileDrift } from './drift';
 import { BadInputFile, NothingToProcess, type QuarantinedFile } from './errors';
 import { exists, type ObjectStore, quarantine, readHead, readRange } from './objects';
 import { screenHead, type Verdict } from './screen';
@@ -17,14 +21,17 @@ import { verifyWholeFile } from './whole-file';
 
 export const screenFilesEnvSchema = z
   .object({
-    /** Required columns per dataset, e.g. {"customer_transactions":["transaction_id","customer_id"]}. */
-    DATASET_COLUMNS: jsonVariable(z.record(z.string().regex(DATASET_NAME), z.array(z.string().min(1)).min(1))),
+    /**
+     * The contract per dataset (infra/datasets.cjs): {"customer_transactions":{"formats":["csv"],"csv":{"delimiter":
+     * ",","quote":"\""},"schemaChange":"evolve","columns":[{"name":"transaction_id","type":"string","required":true}]}}.
+     */
+    DATASET_CONTRACTS: jsonVariable(datasetContractsSchema),
     QUARANTINE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_-][A-Za-z0-9_./-]*\/$/, 'must be a key prefix ending with "/"')
       .default('quarantine/'),
   })
-  .transform((env) => ({ datasetColumns: env.DATASET_COLUMNS, quarantinePrefix: env.QUARANTINE_PREFIX }));
+  .transform((env) => ({ datasetContracts: env.DATASET_CONTRACTS, quarantinePrefix: env.QUARANTINE_PREFIX }));
 
 export type ScreenFilesConfig = z.output<typeof screenFilesEnvSchema>;
 
@@ -37,6 +44,8 @@ export interface ScreenResult {
   quarantined: QuarantinedFile[];
   /** Files an earlier attempt quarantined already (a re-run of a failed batch): skipped, not failed again. */
   previouslyQuarantined: QuarantinedFile[];
+  /** Under a `warn` contract: per accepted file, the columns and values that do not fit it; absent when none. */
+  drift?: FileDrift[];
   screenedAt: string;
 }
 
@@ -46,17 +55,32 @@ export interface ScreenFilesDeps {
   now?: () => Date;
 }
 
-/** The head decides first; then the whole file is checked (see whole-file.ts), since damage can sit anywhere. */
+/**
+ * The format first, then the head; then the whole file (see whole-file.ts), since damage can sit anywhere, with
+ * the contract's policy checked in the same pass under `strict` and `warn`.
+ */
 async function judge(
   s3: ObjectStore,
   bucket: string,
   object: ArrivedObject,
   head: Uint8Array,
-  required: readonly string[],
+  contract: DatasetContract,
 ): Promise<Verdict> {
-  const verdict = screenHead(object.key, object.size, head, required);
+  const format = formatOf(object.key);
+  if (format !== undefined && !contract.formats.includes(format)) {
+    return {
+      ok: false,
+      reason: `format ${format} is not accepted by this dataset (it accepts ${contract.formats.join(', ')})`,
+    };
+  }
+  const required = contract.columns.filter((c) => c.required).map((c) => c.name);
+  const verdict = screenHead(object.key, object.size, head, required, contract.csv);
   if (!verdict.ok) return verdict;
-  return verifyWholeFile(object.key, (start, end) => readRange(s3, bucket, object.key, start, end), object.size);
+  const check = contract.schemaChange === 'evolve' ? undefined : new ContractCheck(contract);
+  const read = (start: number, end: number) => readRange(s3, bucket, object.key, start, end);
+  const whole = await verifyWholeFile(object.key, read, object.size, undefined, { dialect: contract.csv, check });
+  const drift = whole.ok ? check?.drift(object.key) : undefined;
+  return drift ? { ok: true, drift } : whole;
 }
 
 /** One object: accepted, quarantined now, or found quarantined by an earlier attempt. */
@@ -64,7 +88,7 @@ async function screenObject(
   deps: ScreenFilesDeps,
   input: ExecutionInput,
   object: ArrivedObject,
-  required: readonly string[],
+  contract: DatasetContract,
   result: ScreenResult,
 ): Promise<void> {
   const { config, s3 } = deps;
@@ -80,9 +104,10 @@ async function screenObject(
     }
     return;
   }
-  const verdict = await judge(s3, input.bucket, object, head, required);
+  const verdict = await judge(s3, input.bucket, object, head, contract);
   if (verdict.ok) {
     result.accepted.push(object.key);
+    if (verdict.drift) result.drift = [...(result.drift ?? []), verdict.drift];
     return;
   }
   await quarantine(s3, input.bucket, object.key, quarantineKey);
@@ -99,15 +124,15 @@ function refusalLine(file: QuarantinedFile): string {
 }
 
 export async function screenFiles(input: ExecutionInput, deps: ScreenFilesDeps): Promise<ScreenResult> {
-  const required = deps.config.datasetColumns[input.dataset];
-  if (!required) throw new NothingToProcess(`no required columns are configured for dataset ${input.dataset}`);
+  const contract = deps.config.datasetContracts[input.dataset];
+  if (!contract) throw new NothingToProcess(`no contract is configured for dataset ${input.dataset}`);
   const result: ScreenResult = {
     accepted: [],
     quarantined: [],
     previouslyQuarantined: [],
     screenedAt: (deps.now?.() ?? new Date()).toISOString(),
   };
-  for (const object of input.objects) await screenObject(deps, input, object, required, result);
+  for (const object of input.objects) await screenObject(deps, input, object, contract, result);
   if (result.quarantined.length > 0) {
     const rest = result.accepted.length
       ? ` The other ${result.accepted.length} file(s) stay in place and are processed by the next run.`
@@ -122,7 +147,11 @@ export async function screenFiles(input: ExecutionInput, deps: ScreenFilesDeps):
       `none of the ${input.objects.length} file(s) is left to process (all quarantined before)`,
     );
   }
-  logger.info('files screened', { accepted: result.accepted.length, skipped: result.previouslyQuarantined.length });
+  logger.info('files screened', {
+    accepted: result.accepted.length,
+    skipped: result.previouslyQuarantined.length,
+    drifted: result.drift?.length ?? 0,
+  });
   return result;
 }
 

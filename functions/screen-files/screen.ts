@@ -2,11 +2,14 @@
 // format, and (for CSV and JSON lines) carrying the dataset's required columns. Extra columns are fine:
 // the crawler merges them into the table.
 import { gunzipSync } from 'node:zlib';
+import type { CsvDialect } from './contract';
+import type { FileDrift } from './drift';
 
 /** How much of each file is read to judge it: the header and a few rows, never the whole object. */
 export const SCREEN_BYTES = 64 * 1024;
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+/** A file accepted (with the drift its contract's `warn` policy found, if any) or refused with a reason. */
+export type Verdict = { ok: true; drift?: FileDrift } | { ok: false; reason: string };
 
 const PARQUET_MAGIC = 'PAR1';
 
@@ -36,15 +39,15 @@ function gunzipHead(bytes: Uint8Array): Uint8Array | undefined {
 
 const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 
-function splitCsvLine(line: string, delimiter: string): string[] {
+function splitCsvLine(line: string, delimiter: string, quote = '"'): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
-    if (ch === '"') {
-      if (quoted && line[i + 1] === '"') {
-        cell += '"';
+    if (ch === quote) {
+      if (quoted && line[i + 1] === quote) {
+        cell += quote;
         i++;
       } else quoted = !quoted;
     } else if (ch === delimiter && !quoted) {
@@ -66,9 +69,22 @@ export function csvDelimiter(line: string): string {
   return best.delimiter;
 }
 
-/** Splits one CSV header line (quotes honoured) with the delimiter that gives the most columns. */
-export function parseCsvHeader(line: string): string[] {
-  return splitCsvLine(line, csvDelimiter(line)).map((c) => c.trim().toLowerCase());
+/** Splits one CSV header line (quotes honoured) with the dialect's delimiter, or the one giving the most columns. */
+export function parseCsvHeader(line: string, dialect?: CsvDialect): string[] {
+  const cells = dialect ? splitCsvLine(line, dialect.delimiter, dialect.quote) : splitCsvLine(line, csvDelimiter(line));
+  return cells.map((c) => c.trim().toLowerCase());
+}
+
+/** The refusal for a CSV header without every required column, saying when another delimiter splits it. */
+function csvHeaderVerdict(line: string, required: readonly string[], dialect?: CsvDialect): Verdict {
+  const missing = missingColumns(parseCsvHeader(line, dialect), required);
+  if (missing.length === 0) return { ok: true };
+  const detected = csvDelimiter(line);
+  const hint =
+    dialect && detected !== dialect.delimiter && missingColumns(parseCsvHeader(line), required).length === 0
+      ? ` (the header is delimited by ${JSON.stringify(detected)}; the contract says ${JSON.stringify(dialect.delimiter)})`
+      : '';
+  return { ok: false, reason: `missing columns: ${missing.join(', ')}${hint}` };
 }
 
 function missingColumns(found: string[], required: readonly string[]): string[] {
@@ -77,9 +93,16 @@ function missingColumns(found: string[], required: readonly string[]): string[] 
 }
 
 /**
- * Judges a file from its first bytes. `size` is the object's full size; `head` at most SCREEN_BYTES of it.
+ * Judges a file from its first bytes. `size` is the object's full size; `head` at most SCREEN_BYTES of it. A CSV
+ * header is split with the contract's dialect when one is given, else with the delimiter that splits it best.
  */
-export function screenHead(key: string, size: number, head: Uint8Array, required: readonly string[]): Verdict {
+export function screenHead(
+  key: string,
+  size: number,
+  head: Uint8Array,
+  required: readonly string[],
+  dialect?: CsvDialect,
+): Verdict {
   const lower = key.toLowerCase();
   if (size === 0 || head.length === 0) return { ok: false, reason: 'empty file' };
   if (lower.endsWith('.parquet')) {
@@ -116,6 +139,5 @@ export function screenHead(key: string, size: number, head: Uint8Array, required
     );
     return missing.length ? { ok: false, reason: `missing columns: ${missing.join(', ')}` } : { ok: true };
   }
-  const missing = missingColumns(parseCsvHeader(firstLine), required);
-  return missing.length ? { ok: false, reason: `missing columns: ${missing.join(', ')}` } : { ok: true };
+  return csvHeaderVerdict(firstLine, required, dialect);
 }

@@ -2,6 +2,7 @@
 // object, or a CSV quoted field left open, makes every later read of the dataset fail, and damage past the head
 // is invisible to the head check. A check keeps at most one line, so memory stays bounded whatever the size.
 import { Writable } from 'node:stream';
+import type { CsvDialect } from './contract';
 import { csvDelimiter, SCREEN_BYTES } from './screen';
 
 export interface TextCheck {
@@ -16,7 +17,6 @@ const LF = 0x0a;
 /** The same bytes as a Buffer, without a copy: Buffer's indexOf is native, a Uint8Array's is several times slower. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const CR = 0x0d;
-const QUOTE = 0x22;
 
 /** DuckDB's read_json refuses larger records (maximum_object_size); holding one line is the memory bound. */
 export const MAX_JSON_LINE_BYTES = 16 * 1024 * 1024;
@@ -40,8 +40,14 @@ class LineBuffer {
   }
 }
 
-/** JSON lines: every line that is not blank is one JSON object (readers skip blank lines). */
-export function jsonLinesCheck(maxLineBytes = MAX_JSON_LINE_BYTES): TextCheck {
+/** Judges one parsed JSON-lines record (its line number given): a refusal reason, or undefined. */
+export type JsonRecordCheck = (record: Record<string, unknown>, line: number) => string | undefined;
+
+/**
+ * JSON lines: every line that is not blank is one JSON object (readers skip blank lines). `onRecord` sees each
+ * object as it is parsed, so a contract is checked in the same pass.
+ */
+export function jsonLinesCheck(maxLineBytes = MAX_JSON_LINE_BYTES, onRecord?: JsonRecordCheck): TextCheck {
   const pending = new LineBuffer();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let lineNumber = 0;
@@ -62,9 +68,10 @@ export function jsonLinesCheck(maxLineBytes = MAX_JSON_LINE_BYTES): TextCheck {
     } catch {
       return `line ${lineNumber} is not valid JSON (cut short or malformed)`;
     }
-    return typeof record === 'object' && record !== null && !Array.isArray(record)
-      ? undefined
-      : `line ${lineNumber} is not a JSON object`;
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      return `line ${lineNumber} is not a JSON object`;
+    }
+    return onRecord?.(record as Record<string, unknown>, lineNumber);
   };
   return {
     write(chunk) {
@@ -85,9 +92,11 @@ export function jsonLinesCheck(maxLineBytes = MAX_JSON_LINE_BYTES): TextCheck {
 /**
  * CSV: no quoted field is left open at the end of the file. Quotes as the readers take them (RFC 4180): a quote
  * opens a quoted field only at the start of a field, elsewhere it is a literal character; inside one, a doubled
- * quote is a quote. The delimiter is the header's, chosen as the head check chooses it.
+ * quote is a quote. The delimiter and quote are the contract's dialect when given, else the header's delimiter
+ * (chosen as the head check chooses it) and `"`.
  */
-export function csvQuotesCheck(): TextCheck {
+export function csvQuotesCheck(dialect?: CsvDialect): TextCheck {
+  const QUOTE = (dialect?.quote ?? '"').charCodeAt(0);
   const header = new LineBuffer();
   let delimiter: number | undefined;
   let state: 'field-start' | 'unquoted' | 'quoted' | 'quote-in-quoted' = 'field-start';
@@ -144,7 +153,7 @@ export function csvQuotesCheck(): TextCheck {
     const bytes = header.take(new Uint8Array());
     // Not fatal: a character cut at SCREEN_BYTES must not hide the header; the BOM is dropped.
     const text = new TextDecoder().decode(bytes.subarray(0, SCREEN_BYTES));
-    delimiter = csvDelimiter(text.split(/\r?\n/, 1)[0] ?? '').charCodeAt(0);
+    delimiter = (dialect?.delimiter ?? csvDelimiter(text.split(/\r?\n/, 1)[0] ?? '')).charCodeAt(0);
     scan(bytes);
   };
 

@@ -6,7 +6,7 @@ import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import { ConfigError } from '../../functions/shared/errors';
 import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
-import { datasetColumns } from '../../infra/datasets.cjs';
+import { datasetContracts } from '../../infra/datasets.cjs';
 // The one definition of each dataset, shared with the deployment (datasets/<name>/dataset.yml).
 import { datasetNamed, requiredColumns } from '../../infra/registry.cjs';
 import { placeholderArns, readDeployment } from './deployment';
@@ -138,7 +138,7 @@ export function startPipelineConfig(plan: DatasetPlan) {
 }
 
 export function screenFilesConfig() {
-  return loadScreenFilesConfig({ DATASET_COLUMNS: JSON.stringify(datasetColumns()) });
+  return loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify(datasetContracts()) });
 }
 
 export function prepareValidationsConfig(settings: TwinSettings) {

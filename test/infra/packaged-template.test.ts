@@ -188,7 +188,7 @@ describe('IAM', () => {
     );
   });
 
-  it('lets check-catalog read and start only the crawler; the other task functions call no AWS API', () => {
+  it('lets check-catalog read and start only the crawler and read and record the raw table; the other task functions call no AWS API', () => {
     // Prepare
     const nonLogActions = (role: string) =>
       roleStatements(role)
@@ -197,7 +197,7 @@ describe('IAM', () => {
     // Act
     const checkCatalog = nonLogActions('CheckCatalogRole');
     // Assess
-    expect(checkCatalog.sort()).toEqual(['glue:GetCrawler', 'glue:StartCrawler']);
+    expect(checkCatalog.sort()).toEqual(['glue:GetCrawler', 'glue:GetTable', 'glue:StartCrawler', 'glue:UpdateTable']);
     expect(
       roleGrants(
         'CheckCatalogRole',
@@ -205,6 +205,13 @@ describe('IAM', () => {
         arn('glue', 'crawler/lakepipe-test-customer-transactions'),
       ),
     ).toBe(true);
+    for (const resource of ['catalog', 'database/lakepipe_test', 'table/lakepipe_test/customer_transactions']) {
+      expect(roleGrants('CheckCatalogRole', ['glue:GetTable', 'glue:UpdateTable'], arn('glue', resource))).toBe(true);
+    }
+    // Raw tables only: a curated table's metadata is the job's.
+    expect(
+      roleGrants('CheckCatalogRole', ['glue:UpdateTable'], arn('glue', 'table/lakepipe_test/transactions_enriched')),
+    ).toBe(false);
     expect(nonLogActions('PrepareValidationsRole')).toEqual([]);
     expect(nonLogActions('BuildNotificationRole')).toEqual([]);
   });
@@ -719,9 +726,8 @@ describe('functions', () => {
       );
       expect(plan.validations.map((n) => `${n}.sql`).sort()).toEqual(files.sort());
     }
-    expect(screen.datasetColumns.customer_transactions).toEqual(
-      expect.arrayContaining(['transaction_id', 'customer_id']),
-    );
+    const required = screen.datasetContracts.customer_transactions?.columns.filter((c) => c.required);
+    expect(required?.map((c) => c.name)).toEqual(expect.arrayContaining(['transaction_id', 'customer_id']));
     expect(screen.quarantinePrefix).toBe('quarantine/');
     expect(prepare).toMatchObject({ rejectedShareMax: 0.05 });
   });

@@ -21,6 +21,7 @@ import { type Definition, loadDefinition } from '../../local/sfn/definition';
 import type { EngineEvent, RedrivePoint } from '../../local/sfn/execution-store';
 import { type ExecutionResult, runExecution } from '../../local/sfn/run-execution';
 import { placeholderArns, readDeployment } from '../../local/twin/deployment';
+import { contractsEnv } from '../functions/screen-files/support';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const DEFINITION_FILE = path.join(ROOT, 'state-machines/pipeline.asl.yml');
@@ -124,6 +125,8 @@ export interface Scenario {
   publish?: ReadonlyArray<Step<Sns.PublishInput, Sns.PublishResponse>>;
   /** First bytes of each raw file, as screen-files reads them. */
   fileHead?: string;
+  /** The raw table check-catalog compares column types on; default: no such table. */
+  getTable?: ReadonlyArray<Step<Glue.GetTableRequest, Glue.GetTableResponse>>;
 }
 
 const PASSING: Record<string, ValidationAnswer> = {
@@ -143,6 +146,10 @@ export function fakePorts(scenario: Scenario) {
   const glue = {
     getCrawler: scripted(scenario.getCrawler),
     startCrawler: scripted<Glue.StartCrawlerRequest, Glue.StartCrawlerResponse>(scenario.startCrawler ?? [{}]),
+    getTable: scripted<Glue.GetTableRequest, Glue.GetTableResponse>(
+      scenario.getTable ?? [Object.assign(new Error('Table not found'), { name: 'EntityNotFoundException' })],
+    ),
+    updateTable: scripted<Glue.UpdateTableRequest, Glue.UpdateTableResponse>([{}]),
     startJobRun: scripted<Glue.StartJobRunRequest, Glue.StartJobRunResponse>(
       scenario.startJobRun ?? [{ JobRunId: 'jr_0123456789abcdef' }],
     ),
@@ -222,9 +229,7 @@ export type FakePorts = ReturnType<typeof fakePorts>;
 /** The real task Lambdas, on the fake ports. */
 export function realLambdas(ports: FakePorts): Record<string, LambdaHandler> {
   const screen = screenFilesHandler({
-    config: loadScreenFilesConfig({
-      DATASET_COLUMNS: JSON.stringify({ customer_transactions: ['transaction_id', 'customer_id'] }),
-    }),
+    config: loadScreenFilesConfig(contractsEnv()),
     s3: ports.s3 as never,
   });
   return {

@@ -100,6 +100,43 @@ describe('buildNotification', () => {
     );
   });
 
+  it('lists drift and column type changes on a failed execution too, a Parquet column by its file type', () => {
+    // Prepare
+    const state = baseState();
+    state.screening = {
+      accepted: ['raw/customer_transactions/a.parquet'],
+      drift: [
+        {
+          key: 'raw/customer_transactions/a.parquet',
+          newColumns: ['tier'],
+          moreNewColumns: 3,
+          misfits: [{ column: 'age', type: 'int', values: 40, fileType: 'bigint' }],
+        },
+      ],
+    };
+    state.catalog = { ...state.catalog, typeChanges: [{ column: 'quantity', from: 'bigint', to: 'string' }] };
+    state.error = { Error: 'States.TaskFailed', Cause: 'the job failed' };
+
+    // Act
+    const n = buildNotification(input('failed', state), NOW);
+
+    // Assess
+    expect(n.outcome).toBe('FAILED');
+    expect(n.message).toContain("    age: the file's type bigint does not fit int (40 row(s))");
+    expect(n.message).toContain('    new columns, not in the contract: tier and 3 more');
+    expect(n.message).toContain('  quantity: bigint -> string');
+  });
+
+  it('says nothing of schema changes when there are none', () => {
+    // Act
+    const n = buildNotification(input('completed', { ...baseState(), validationResults: [] }), NOW);
+
+    // Assess
+    expect(n.message).not.toContain('Schema drift');
+    expect(n.message).not.toContain('Column types changed');
+    expect(n.subject).not.toContain('schema changed');
+  });
+
   it('keeps the subject under 100 printable ASCII characters', () => {
     // Prepare
     const state = {

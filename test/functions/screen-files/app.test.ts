@@ -15,10 +15,9 @@ import { copySource } from '../../../functions/screen-files/objects';
 import { s3Adapter } from '../../../functions/shared/aws-ports';
 import type { ExecutionInput } from '../../../functions/shared/pipeline-input';
 import { lambdaContext } from '../../fixtures/lambda-context';
+import { contractsEnv, input, rangedBody } from './support';
 
-const config = loadScreenFilesConfig({
-  DATASET_COLUMNS: JSON.stringify({ customer_transactions: ['transaction_id', 'customer_id'] }),
-});
+const config = loadScreenFilesConfig(contractsEnv());
 
 function body(text: string): GetObjectCommandOutput['Body'] {
   const data = new TextEncoder().encode(text);
@@ -27,36 +26,6 @@ function body(text: string): GetObjectCommandOutput['Body'] {
     transformToByteArray: async () => data,
     transformToString: async () => text,
   } as unknown as GetObjectCommandOutput['Body'];
-}
-
-/** A body for a ranged GetObject of `data`, as S3 answers `Range: bytes=a-b`. */
-function rangedBody(data: Uint8Array, range: string | undefined): GetObjectCommandOutput['Body'] {
-  const [, start = '0', end = String(data.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
-  const slice = data.subarray(Number(start), Number(end || data.length - 1) + 1);
-  return {
-    transformToByteArray: async () => slice,
-    transformToString: async () => Buffer.from(slice).toString('utf8'),
-  } as unknown as GetObjectCommandOutput['Body'];
-}
-
-function input(...keys: string[]): ExecutionInput {
-  return {
-    dataset: 'customer_transactions',
-    bucket: 'raw-bucket',
-    objects: keys.map((key) => ({ key, size: 100, eTag: 'e', sequencer: '01', eventTime: '2026-11-24T00:00:00Z' })),
-    receivedAt: '2026-11-24T00:00:01Z',
-    trigger: 's3',
-    plan: {
-      dataset: 'customer_transactions',
-      prefix: 'raw/customer_transactions/',
-      database: 'lakepipe',
-      crawler: 'c',
-      job: 'j',
-      workgroup: 'w',
-      validations: [],
-      topicArn: 'arn:aws:sns:eu-west-1:1:t',
-    },
-  };
 }
 
 describe('screen-files', () => {
@@ -262,9 +231,20 @@ describe('screen-files', () => {
     expect(s3Mock).not.toHaveReceivedCommand(GetObjectCommand);
   });
 
-  it('refuses configuration without required columns, naming the variable', () => {
-    expect(() => loadScreenFilesConfig({})).toThrow(/DATASET_COLUMNS is missing/);
-    expect(() => loadScreenFilesConfig({ DATASET_COLUMNS: '{"Bad-Name":["a"]}' })).toThrow(/DATASET_COLUMNS/);
+  it('refuses configuration without contracts or with a bad one, naming the variable and the field', () => {
+    expect(() => loadScreenFilesConfig({})).toThrow(/DATASET_CONTRACTS is missing/);
+    const good = JSON.parse(contractsEnv().DATASET_CONTRACTS).customer_transactions;
+    expect(() => loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify({ 'Bad-Name': good }) })).toThrow(
+      /DATASET_CONTRACTS/,
+    );
+    const badType = { ...good, columns: [{ name: 'a', type: 'varchar', required: true }] };
+    expect(() => loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify({ d: badType }) })).toThrow(
+      /DATASET_CONTRACTS\.d\.columns\.0\.type: must be one of/,
+    );
+    const badPolicy = { ...good, schemaChange: 'loose' };
+    expect(() => loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify({ d: badPolicy }) })).toThrow(
+      /DATASET_CONTRACTS\.d\.schemaChange/,
+    );
   });
 
   it('builds CopySource with the key URL-encoded and slashes kept', () => {
