@@ -48,3 +48,7 @@ CREATE OR REPLACE MACRO trim(s) AS
       ELSE CAST(s AS VARCHAR)
     END,
   (s, chars) AS ltrim(rtrim(s, chars), chars);
+
+-- Spark sorts NULLs first in ascending order and last in descending order (DuckDB: last in both), in ORDER BY
+-- and in window orderings alike.
+SET default_null_order = 'nulls_first_on_asc_last_on_desc';

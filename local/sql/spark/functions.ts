@@ -6,6 +6,7 @@ import {
   type FunctionCall,
   type FunctionRule,
   literalArg,
+  MAP_LAMBDAS,
   quote,
   refuse,
   rename,
@@ -84,6 +85,46 @@ const replacement = (call: FunctionCall, i: number) =>
       .replace(/\$(\d)/g, '\\$1'),
   );
 
+const isStringLiteral = (call: FunctionCall, i: number) => /^\s*(['"]).*\1\s*$/s.test(call.rawArgs[i] ?? '');
+
+/**
+ * A date or time part of a string: Spark casts the string (to a DATE by to_date's rules, or to a TIMESTAMP), DuckDB
+ * cannot pick an overload for a string literal. Only a written literal is cast, so typed columns keep their SQL.
+ */
+const partOf = (fn: string, cast: 'date' | 'timestamp') =>
+  rewrite([1], (c) => {
+    if (!isStringLiteral(c, 0)) return `${fn}(${arg(c, 0)})`;
+    return `${fn}(${cast === 'date' ? `to_date(${arg(c, 0)})` : `TRY_CAST(${arg(c, 0)} AS TIMESTAMP)`})`;
+  });
+
+// DuckDB's type names as Spark names them; a type not listed is refused by typeof.
+const SPARK_TYPE_NAMES: Record<string, string> = {
+  BOOLEAN: 'boolean',
+  TINYINT: 'tinyint',
+  SMALLINT: 'smallint',
+  INTEGER: 'int',
+  BIGINT: 'bigint',
+  FLOAT: 'float',
+  DOUBLE: 'double',
+  VARCHAR: 'string',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  BLOB: 'binary',
+};
+
+function sparkTypeName(call: FunctionCall): string {
+  const type = `typeof(${arg(call, 0)})`;
+  const names = Object.entries(SPARK_TYPE_NAMES).map(([duck, spark]) => `WHEN ${quote(duck)} THEN ${quote(spark)}`);
+  const refusal = quote('typeof of this type is not supported locally: the twin has no Spark name for it');
+  return `CASE ${type} ${names.join(' ')} ELSE CASE WHEN starts_with(${type}, 'DECIMAL') THEN lower(${type}) ELSE error(${refusal}) END END`;
+}
+
+// size/cardinality: -1 for NULL (non-ANSI); DuckDB's len takes lists only, so a written map( call counts entries.
+const sizeOf = (c: FunctionCall) =>
+  /^\s*`?map`?\s*\(/i.test(c.rawArgs[0] ?? '')
+    ? `coalesce(cardinality(${arg(c, 0)}), -1)`
+    : `coalesce(len(${arg(c, 0)}), -1)`;
+
 export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   // aggregates
   mean: rename('avg'),
@@ -154,10 +195,18 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   current_date: same,
   current_timestamp: same,
   now: rename('current_timestamp'),
-  dayofmonth: rename('day'),
-  dayofweek: same,
-  dayofyear: same,
-  weekofyear: rename('week'),
+  year: partOf('year', 'date'),
+  quarter: partOf('quarter', 'date'),
+  month: partOf('month', 'date'),
+  day: partOf('day', 'date'),
+  dayofmonth: partOf('day', 'date'),
+  dayofweek: partOf('dayofweek', 'date'),
+  dayofyear: partOf('dayofyear', 'date'),
+  weekofyear: partOf('week', 'date'),
+  hour: partOf('hour', 'timestamp'),
+  minute: partOf('minute', 'timestamp'),
+  second: partOf('second', 'timestamp'),
+  typeof: rewrite([1], sparkTypeName),
   datediff: same,
   to_date: rewrite([1, 2], (c) =>
     c.args.length === 1 ? `to_date(${arg(c, 0)})` : `CAST(try_strptime(${arg(c, 0)}, ${javaFormat(c, 1)}) AS DATE)`,
@@ -173,7 +222,12 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
     (c) => `CAST(CAST(${arg(c, 0)} AS DATE) + to_months(CAST(${arg(c, 1)} AS INTEGER)) AS DATE)`,
   ),
   last_day: rewrite([1], (c) => `last_day(CAST(${arg(c, 0)} AS DATE))`),
-  date_trunc: same,
+  // Spark casts a string to a TIMESTAMP here; DuckDB cannot pick an overload for a string literal.
+  date_trunc: rewrite([2], (c) =>
+    isStringLiteral(c, 1)
+      ? `date_trunc(${arg(c, 0)}, TRY_CAST(${arg(c, 1)} AS TIMESTAMP))`
+      : `date_trunc(${arg(c, 0)}, ${arg(c, 1)})`,
+  ),
   trunc: rewrite([2], (c) => {
     const unit = TRUNC_UNITS[literalArg(c, 1, 'spark').toLowerCase()];
     if (!unit) throw new UnsupportedSqlError(`trunc unit ${c.rawArgs[1]}`, 'spark');
@@ -184,8 +238,8 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   // array and map
   array: rewrite([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (c) => `[${c.args.join(', ')}]`),
   array_contains: rename('list_contains'),
-  size: rewrite([1], (c) => `coalesce(len(${arg(c, 0)}), -1)`),
-  cardinality: rewrite([1], (c) => `coalesce(len(${arg(c, 0)}), -1)`),
+  size: rewrite([1], sizeOf),
+  cardinality: rewrite([1], sizeOf),
   element_at: rewrite([2], (c) => `(${arg(c, 0)})[${arg(c, 1)}]`),
   array_join: rewrite([2], (c) => `array_to_string(${arg(c, 0)}, ${arg(c, 1)})`),
   // Spark sorts NULLs first ascending and last descending; the order is a literal boolean.
@@ -205,6 +259,11 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
     const values = c.args.filter((_, i) => i % 2 === 1);
     return `map([${keys.join(', ')}], [${values.join(', ')}])`;
   }),
+  map_concat: same,
+  map_contains_key: rename('map_contains'),
+  map_entries: same,
+  map_from_arrays: rewrite([2], (c) => `map(${arg(c, 0)}, ${arg(c, 1)})`),
+  ...MAP_LAMBDAS('spark'),
   transform: rename('list_transform'),
   filter: rename('list_filter'),
   explode: refuse('generator functions'),

@@ -9,6 +9,7 @@ import {
   FunctionNameContext,
   IdentifierListContext,
   NamedExpressionContext,
+  NumberContext,
   PrimaryExpressionContext,
   QuotedIdentifierContext,
   SelectLiteralColumnNameContext,
@@ -33,7 +34,7 @@ function translateCall(
 ): string | undefined {
   const nameNode = node.functionName();
   if (!nameNode) return undefined;
-  const name = nameNode.getText().toLowerCase();
+  const name = functionName(nameNode);
   const rule = ruleFor(name);
   // Same or renamed: rendered as written; the name node is rewritten on its own (see translateSpark).
   if (rule.kind !== 'rewrite') return undefined;
@@ -49,6 +50,40 @@ function translateCall(
     rawArgs: args.map((a) => sourceText(sql, a)),
     isDate: () => false,
   });
+}
+
+/** A function's name as the table lists it (a backquoted `map` is how mapCallsQuoted hides it from the grammar). */
+const functionName = (node: FunctionNameContext) => node.getText().toLowerCase().replaceAll('`', '');
+
+/**
+ * dt-sql-parser's Spark grammar fails on `map(...)` as an argument of another call (`size(map('a', 1))`); the
+ * backquoted name is the same call to Spark and parses, so `map(` outside literals and comments is quoted first.
+ */
+function mapCallsQuoted(sql: string): string {
+  return sql.replace(
+    /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|--[^\n]*|\/\*[\s\S]*?\*\/|(?<![\w.`])map(?=\s*\()/gi,
+    (token) => (/^map$/i.test(token) ? `\`${token}\`` : token),
+  );
+}
+
+// Spark's typed numeric literals (2L, 2S, 2Y, 2D, 2F, 2BD): the suffix names the type, which DuckDB spells out.
+const NUMBER_SUFFIX: [RegExp, string][] = [
+  [/^(.*)BD$/i, 'DECIMAL(38, 18)'],
+  [/^(.*)L$/i, 'BIGINT'],
+  [/^(.*)S$/i, 'SMALLINT'],
+  [/^(.*)Y$/i, 'TINYINT'],
+  [/^(.*)D$/i, 'DOUBLE'],
+  [/^(.*)F$/i, 'FLOAT'],
+];
+
+function typedNumber(node: NumberContext): string | undefined {
+  if (node.INTEGER_VALUE() || node.DECIMAL_VALUE() || node.EXPONENT_VALUE()) return undefined;
+  const text = node.getText();
+  for (const [re, type] of NUMBER_SUFFIX) {
+    const m = re.exec(text);
+    if (m) return `CAST(${m[1]} AS ${type})`;
+  }
+  return undefined;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', '0': '\0', Z: '\x1a' };
@@ -84,8 +119,9 @@ function translateSelectItem(text: string): string {
 }
 
 /** Translates one Spark SQL statement to DuckDB SQL; throws UnsupportedSqlError or SqlSyntaxError. */
-export function translateSpark(sql: string): string {
+export function translateSpark(written: string): string {
   parser ??= new SparkSQL();
+  const sql = mapCallsQuoted(written);
   const errors = parser.validate(sql);
   const first = errors[0];
   if (first) throw new SqlSyntaxError(`line ${first.startLine}:${first.startColumn}: ${first.message}`);
@@ -94,9 +130,10 @@ export function translateSpark(sql: string): string {
     if (node instanceof NamedExpressionContext && isMisreadCall(node))
       return translateSelectItem(sourceText(sql, node));
     if (node instanceof FunctionNameContext && node.parent instanceof PrimaryExpressionContext) {
-      const rule = ruleFor(node.getText().toLowerCase());
+      const rule = ruleFor(functionName(node));
       return rule.kind === 'rename' ? rule.to : undefined;
     }
+    if (node instanceof NumberContext) return typedNumber(node);
     if (node instanceof QuotedIdentifierContext && node.BACKQUOTED_IDENTIFIER()) {
       const name = node.getText().slice(1, -1).replaceAll('``', '`');
       return `"${name.replaceAll('"', '""')}"`;

@@ -4,6 +4,9 @@ import type { Fact } from '../conformance';
 
 const DOC = 'https://spark.apache.org/docs/3.5.1/api/sql/index.html';
 
+// The window functions' examples read these rows (the doc prints a, b and the function; the rows in a, b order).
+const WINDOW_ROWS = "VALUES ('A1', 2), ('A1', 1), ('A2', 3), ('A1', 1) tab(a, b)";
+
 export const SPARK_FACTS: Fact[] = [
   { family: 'string', sql: "SELECT concat('Spark', 'SQL')", expected: 'SparkSQL', doc: DOC },
   { family: 'string', sql: "SELECT concat_ws(' ', 'Spark', 'SQL')", expected: 'Spark SQL', doc: DOC },
@@ -109,6 +112,69 @@ export const SPARK_FACTS: Fact[] = [
   { family: 'array', sql: 'SELECT flatten(array(array(1, 2), array(3, 4)))', expected: '[1,2,3,4]', doc: DOC },
   { family: 'map', sql: "SELECT map_keys(map(1, 'a', 2, 'b'))", expected: '[1,2]', doc: DOC },
   { family: 'map', sql: "SELECT map_values(map(1, 'a', 2, 'b'))", expected: '["a","b"]', doc: DOC },
+  { family: 'map', sql: "SELECT map(1.0, '2', 3.0, '4')", expected: '{1.0:"2",3.0:"4"}', doc: DOC },
+  {
+    family: 'map',
+    sql: "SELECT map_concat(map(1, 'a', 2, 'b'), map(3, 'c'))",
+    expected: '{1:"a",2:"b",3:"c"}',
+    doc: DOC,
+  },
+  { family: 'map', sql: "SELECT map_contains_key(map(1, 'a', 2, 'b'), 1)", expected: 'true', doc: DOC },
+  { family: 'map', sql: "SELECT map_contains_key(map(1, 'a', 2, 'b'), 3)", expected: 'false', doc: DOC },
+  {
+    family: 'map',
+    sql: "SELECT map_entries(map(1, 'a', 2, 'b'))",
+    expected: '[{"key":1,"value":"a"},{"key":2,"value":"b"}]',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: 'SELECT map_filter(map(1, 0, 2, 2, 3, -1), (k, v) -> k > v)',
+    expected: '{1:0,3:-1}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: "SELECT map_from_arrays(array(1.0, 3.0), array('2', '4'))",
+    expected: '{1.0:"2",3.0:"4"}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: "SELECT map_from_entries(array(struct(1, 'a'), struct(2, 'b')))",
+    expected: '{1:"a",2:"b"}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: "SELECT map_zip_with(map(1, 'a', 2, 'b'), map(1, 'x', 2, 'y'), (k, v1, v2) -> concat(v1, v2))",
+    expected: '{1:"ax",2:"by"}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: 'SELECT transform_keys(map_from_arrays(array(1, 2, 3), array(1, 2, 3)), (k, v) -> k + 1)',
+    expected: '{2:1,3:2,4:3}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: 'SELECT transform_keys(map_from_arrays(array(1, 2, 3), array(1, 2, 3)), (k, v) -> k + v)',
+    expected: '{2:1,4:2,6:3}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: 'SELECT transform_values(map_from_arrays(array(1, 2, 3), array(1, 2, 3)), (k, v) -> v + 1)',
+    expected: '{1:2,2:3,3:4}',
+    doc: DOC,
+  },
+  {
+    family: 'map',
+    sql: 'SELECT transform_values(map_from_arrays(array(1, 2, 3), array(1, 2, 3)), (k, v) -> k + v)',
+    expected: '{1:2,2:4,3:6}',
+    doc: DOC,
+  },
   { family: 'lambda', sql: 'SELECT transform(array(1, 2, 3), x -> x + 1)', expected: '[2,3,4]', doc: DOC },
   { family: 'lambda', sql: 'SELECT filter(array(1, 2, 3), x -> x % 2 == 1)', expected: '[1,3]', doc: DOC },
   {
@@ -162,6 +228,69 @@ export const SPARK_FACTS: Fact[] = [
     family: 'aggregate',
     sql: 'SELECT count_if(col % 2 = 0) FROM VALUES (NULL), (0), (1), (2), (3) AS tab(col)',
     expected: '2',
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT cume_dist() OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '0.6666666666666666; 0.6666666666666666; 1.0; 1.0',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT dense_rank() OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '1; 1; 2; 1',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT lag(b) OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: 'NULL; 1; 1; NULL',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT lead(b) OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '1; 2; NULL; NULL',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT nth_value(b, 2) OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '1; 1; 1; NULL',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT ntile(2) OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '1; 1; 2; 1',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT percent_rank(b) OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '0.0; 0.0; 1.0; 0.0',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT rank() OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '1; 1; 3; 1',
+    rows: true,
+    doc: DOC,
+  },
+  {
+    family: 'window',
+    sql: `SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM ${WINDOW_ROWS} ORDER BY a, b, 1`,
+    expected: '1; 2; 3; 1',
+    rows: true,
     doc: DOC,
   },
 ];
