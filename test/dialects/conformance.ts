@@ -120,9 +120,10 @@ export function describeConformance(
   translate: (sql: string) => string,
 ): void {
   let checked: Checked[];
+  // Every documented example of the dialect runs here: slow on a busy machine.
   beforeAll(async () => {
     checked = await checkDialect(facts, prepare, translate);
-  });
+  }, 120_000);
 
   describe(title, () => {
     it.each(facts.map((f, i) => [f.sql, i] as const))('%s passes or is refused', (_sql, i) => {

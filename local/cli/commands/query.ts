@@ -65,8 +65,8 @@ async function query({ io, home }: CommandContext, sql: string, options: QueryOp
 
 /** One Spark SQL statement over the catalog, translated and run as a job step is; a refusal or error exits 1. */
 async function sparkQuery(io: CommandContext['io'], twin: Twin, sql: string, database: string, maxRows: number) {
-  // The Spark grammar is loaded only when a Spark statement is run.
-  const { runSparkQuery } = await import('../../sql/spark/spark-query');
+  // Loaded only for a Spark statement; `require`: the CLI runs as CommonJS (see ../heavy-modules.ts).
+  const { runSparkQuery } = require('../../sql/spark/spark-query') as typeof import('../../sql/spark/spark-query');
   let out: Awaited<ReturnType<typeof runSparkQuery>>;
   try {
     out = await runSparkQuery({ workspace: twin.workspace, catalog: twin.catalog, database, sql, maxRows });

@@ -5,25 +5,35 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ParseTree } from 'antlr4ng';
-import {
+import type {
   FunctionNameContext,
-  IdentifierListContext,
   NamedExpressionContext,
   NumberContext,
   PrimaryExpressionContext,
-  QuotedIdentifierContext,
-  SelectLiteralColumnNameContext,
-  StringLitContext,
-  ValueExpressionContext,
 } from 'dt-sql-parser/dist/lib/spark/SparkSqlParser';
-import { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
+import type { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
 import { ruleFor as ruleForIn } from '../function-rules';
 import { loadShims, SPARK_COMPAT_SQL } from '../load-shims';
+import { parseOnce } from '../parse-once';
 import { renderTree, sourceText } from '../parse-tree-text';
-import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
+import { UnsupportedSqlError } from '../unsupported';
 import { SPARK_FUNCTIONS } from './functions';
 
-let parser: SparkSQL | undefined;
+type SparkGrammar = typeof import('dt-sql-parser/dist/lib/spark/SparkSqlParser');
+
+// The grammar is loaded on the first translation, once per process: loading and warming it takes seconds, and
+// most twin commands never run a Spark statement. `require`: the CLI runs as CommonJS (see cli/heavy-modules.ts).
+let loaded: { g: SparkGrammar; parser: SparkSQL } | undefined;
+
+function grammar(): { g: SparkGrammar; parser: SparkSQL } {
+  loaded ??= {
+    g: require('dt-sql-parser/dist/lib/spark/SparkSqlParser') as SparkGrammar,
+    parser: new (
+      require('dt-sql-parser/dist/parser/spark') as typeof import('dt-sql-parser/dist/parser/spark')
+    ).SparkSQL(),
+  };
+  return loaded;
+}
 
 const ruleFor = (name: string) => ruleForIn(SPARK_FUNCTIONS, name, 'spark');
 
@@ -104,12 +114,12 @@ function stringLiteral(token: string): string {
  * The Spark grammar reads a select item `f(a, b)` whose arguments are bare names as column `f` with the alias list
  * `(a, b)`; that is a call, so it is translated as one.
  */
-function isMisreadCall(node: NamedExpressionContext): boolean {
+function isMisreadCall(g: SparkGrammar, node: NamedExpressionContext): boolean {
   const [first, second] = node.children ?? [];
   return (
     node.children?.length === 2 &&
-    first instanceof SelectLiteralColumnNameContext &&
-    second instanceof IdentifierListContext
+    first instanceof g.SelectLiteralColumnNameContext &&
+    second instanceof g.IdentifierListContext
   );
 }
 
@@ -120,26 +130,23 @@ function translateSelectItem(text: string): string {
 
 /** Translates one Spark SQL statement to DuckDB SQL; throws UnsupportedSqlError or SqlSyntaxError. */
 export function translateSpark(written: string): string {
-  parser ??= new SparkSQL();
+  const { g, parser } = grammar();
   const sql = mapCallsQuoted(written);
-  const errors = parser.validate(sql);
-  const first = errors[0];
-  if (first) throw new SqlSyntaxError(`line ${first.startLine}:${first.startColumn}: ${first.message}`);
-  return renderTree(sql, parser.parse(sql), (node, render) => {
-    if (node instanceof PrimaryExpressionContext) return translateCall(sql, node, render);
-    if (node instanceof NamedExpressionContext && isMisreadCall(node))
+  return renderTree(sql, parseOnce(parser, sql), (node, render) => {
+    if (node instanceof g.PrimaryExpressionContext) return translateCall(sql, node, render);
+    if (node instanceof g.NamedExpressionContext && isMisreadCall(g, node))
       return translateSelectItem(sourceText(sql, node));
-    if (node instanceof FunctionNameContext && node.parent instanceof PrimaryExpressionContext) {
+    if (node instanceof g.FunctionNameContext && node.parent instanceof g.PrimaryExpressionContext) {
       const rule = ruleFor(functionName(node));
       return rule.kind === 'rename' ? rule.to : undefined;
     }
-    if (node instanceof NumberContext) return typedNumber(node);
-    if (node instanceof QuotedIdentifierContext && node.BACKQUOTED_IDENTIFIER()) {
+    if (node instanceof g.NumberContext) return typedNumber(node);
+    if (node instanceof g.QuotedIdentifierContext && node.BACKQUOTED_IDENTIFIER()) {
       const name = node.getText().slice(1, -1).replaceAll('``', '`');
       return `"${name.replaceAll('"', '""')}"`;
     }
-    if (node instanceof StringLitContext) return stringLiteral(node.getText());
-    if (node instanceof ValueExpressionContext && node.KW_DIV()) {
+    if (node instanceof g.StringLitContext) return stringLiteral(node.getText());
+    if (node instanceof g.ValueExpressionContext && node.KW_DIV()) {
       const [left, right] = node.valueExpression();
       if (left && right) return `(${render(left)} // ${render(right)})`;
     }
