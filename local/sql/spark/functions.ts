@@ -65,6 +65,9 @@ function javaFormat(call: FunctionCall, i: number): string {
   return quote(out);
 }
 
+// date_trunc's format abbreviations DuckDB does not know (YEAR, MONTH, WEEK, DAY... it reads as Spark does).
+const DATE_TRUNC_UNITS: Record<string, string> = { yyyy: 'year', yy: 'year', mon: 'month', mm: 'month', dd: 'day' };
+
 // trunc's format names (Spark returns NULL for others; the twin refuses them).
 const TRUNC_UNITS: Record<string, string> = {
   year: 'year',
@@ -223,11 +226,11 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   ),
   last_day: rewrite([1], (c) => `last_day(CAST(${arg(c, 0)} AS DATE))`),
   // Spark casts a string to a TIMESTAMP here; DuckDB cannot pick an overload for a string literal.
-  date_trunc: rewrite([2], (c) =>
-    isStringLiteral(c, 1)
-      ? `date_trunc(${arg(c, 0)}, TRY_CAST(${arg(c, 1)} AS TIMESTAMP))`
-      : `date_trunc(${arg(c, 0)}, ${arg(c, 1)})`,
-  ),
+  date_trunc: rewrite([2], (c) => {
+    const unit = isStringLiteral(c, 0) ? DATE_TRUNC_UNITS[literalArg(c, 0, 'spark').toLowerCase()] : undefined;
+    const value = isStringLiteral(c, 1) ? `TRY_CAST(${arg(c, 1)} AS TIMESTAMP)` : arg(c, 1);
+    return `date_trunc(${unit ? quote(unit) : arg(c, 0)}, ${value})`;
+  }),
   trunc: rewrite([2], (c) => {
     const unit = TRUNC_UNITS[literalArg(c, 1, 'spark').toLowerCase()];
     if (!unit) throw new UnsupportedSqlError(`trunc unit ${c.rawArgs[1]}`, 'spark');

@@ -108,6 +108,8 @@ function reduce(call: FunctionCall): string {
 const nullStrict = (fn: string) => (call: FunctionCall) =>
   `CASE WHEN ${call.args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${call.args.join(', ')}) END`;
 
+const MAP_MAKER = /^\s*(map|map_filter|map_concat|map_from_entries|map_zip_with|transform_keys|transform_values)\s*\(/i;
+
 const ANY = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 
 export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
@@ -239,8 +241,9 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   with_timezone: refuse('time zone arithmetic'),
   at_timezone: refuse('time zone arithmetic'),
   // array
+  // DuckDB counts a list with len and a map with cardinality; a map is known from the call that makes it.
   cardinality: rewrite([1], (c) =>
-    /^\s*map\b/i.test(c.rawArgs[0] ?? '') ? `cardinality(${arg(c, 0)})` : `len(${arg(c, 0)})`,
+    MAP_MAKER.test(c.rawArgs[0] ?? '') ? `cardinality(${arg(c, 0)})` : `len(${arg(c, 0)})`,
   ),
   element_at: rewrite([2], (c) => `(${arg(c, 0)})[${arg(c, 1)}]`),
   contains: rename('list_contains'),

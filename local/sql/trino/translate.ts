@@ -125,10 +125,16 @@ function isJson(node: ParseTree): boolean {
   return false;
 }
 
-/** A Trino type as DuckDB writes it: ARRAY(T) is T[] (DuckDB reads MAP(K, V) and ROW(name T, ...) as written). */
+/**
+ * A Trino type as DuckDB writes it: ARRAY(T) is T[] (DuckDB reads MAP(K, V) and ROW(name T, ...) as written); a ROW
+ * with unnamed fields is refused (DuckDB has no such type; Trino names the fields field0, field1, ...).
+ */
 function duckType(text: string): string {
   const array = /^array\s*\(([\s\S]*)\)$/i.exec(text.trim());
-  return array ? `${duckType(array[1] ?? '')}[]` : text.trim();
+  if (array) return `${duckType(array[1] ?? '')}[]`;
+  if (/^row\s*\(\s*\w+\s*[,)]/i.test(text.trim()))
+    throw new UnsupportedSqlError('ROW type with unnamed fields', 'trino');
+  return text.trim();
 }
 
 /**
