@@ -4,12 +4,12 @@ import { type Parser, PredictionMode } from 'antlr4ng';
 import type { ParseError } from 'dt-sql-parser/dist/parser/common/parseErrorListener';
 import { SqlSyntaxError } from './unsupported';
 
-interface SqlGrammar<P extends Parser & { program(): T }, T> {
-  createParser(input: string, errorListener?: (error: ParseError) => void): P;
+interface SqlGrammar<T> {
+  createParser(input: string, errorListener?: (error: ParseError) => void): Parser & { program(): T };
 }
 
 /** The statement's parse tree; a SqlSyntaxError with the grammar's first message when it does not parse. */
-export function parseOnce<P extends Parser & { program(): T }, T>(grammar: SqlGrammar<P, T>, sql: string): T {
+export function parseOnce<T>(grammar: SqlGrammar<T>, sql: string): T {
   const errors: ParseError[] = [];
   const parser = grammar.createParser(sql, (error) => errors.push(error));
   parser.interpreter.predictionMode = PredictionMode.SLL;

@@ -100,3 +100,20 @@ CREATE OR REPLACE MACRO trino_map_cosine_similarity(a, b) AS
 CREATE OR REPLACE MACRO trino_title_case(s) AS
   array_to_string(list_transform(string_split(s, ''), (ch, i) ->
     CASE WHEN i = 1 OR regexp_matches(s[i - 1], '^\s$') THEN upper(ch) ELSE lower(ch) END), '');
+
+-- human_readable_seconds: weeks, days, hours, minutes and seconds that are not zero, singular for 1; a fraction
+-- of a second is refused (how Trino rounds it is not reproduced).
+CREATE OR REPLACE MACRO trino_human_readable_part(n, unit) AS
+  CASE WHEN n = 0 THEN NULL WHEN n = 1 THEN '1 ' || unit ELSE CAST(n AS VARCHAR) || ' ' || unit || 's' END;
+CREATE OR REPLACE MACRO trino_human_readable_seconds(x) AS
+  CASE
+    WHEN x IS NULL THEN NULL
+    WHEN x <> floor(x) THEN error('human_readable_seconds of a fraction of a second is not supported locally')
+    WHEN x = 0 THEN '0 seconds'
+    ELSE array_to_string(list_filter([
+      trino_human_readable_part(CAST(x AS BIGINT) // 604800, 'week'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 604800 // 86400, 'day'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 86400 // 3600, 'hour'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 3600 // 60, 'minute'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 60, 'second')], p -> p IS NOT NULL), ', ')
+  END;

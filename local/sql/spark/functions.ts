@@ -238,6 +238,21 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   }),
   unix_timestamp: refuse('the session time zone and Java patterns'),
   from_unixtime: refuse('Java patterns'),
+  // JSON: NULL for text that is not JSON (or not of the kind asked), where DuckDB fails or answers 0.
+  get_json_object: rewrite(
+    [2],
+    (c) => `CASE WHEN json_valid(${arg(c, 0)}) THEN json_extract_string(${arg(c, 0)}, ${arg(c, 1)}) END`,
+  ),
+  json_array_length: rewrite(
+    [1],
+    (c) =>
+      `CASE WHEN json_valid(${arg(c, 0)}) AND json_type(${arg(c, 0)}) = 'ARRAY' THEN json_array_length(${arg(c, 0)}) END`,
+  ),
+  json_object_keys: rewrite(
+    [1],
+    (c) => `CASE WHEN json_valid(${arg(c, 0)}) AND json_type(${arg(c, 0)}) = 'OBJECT' THEN json_keys(${arg(c, 0)}) END`,
+  ),
+  json_tuple: refuse('generator functions'),
   // array and map
   array: rewrite([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (c) => `[${c.args.join(', ')}]`),
   array_contains: rename('list_contains'),

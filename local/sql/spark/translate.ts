@@ -10,6 +10,7 @@ import type {
   NamedExpressionContext,
   NumberContext,
   PrimaryExpressionContext,
+  ValueExpressionContext,
 } from 'dt-sql-parser/dist/lib/spark/SparkSqlParser';
 import type { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
 import { ruleFor as ruleForIn } from '../function-rules';
@@ -128,6 +129,23 @@ function translateSelectItem(text: string): string {
   return translated.slice('SELECT ('.length, -1);
 }
 
+/** `div` is integer division, `^` bitwise XOR (DuckDB's `^` is a power), `<=>` NULL-safe equality. */
+function translateOperator(
+  g: SparkGrammar,
+  node: ValueExpressionContext,
+  render: (n: ParseTree) => string,
+): string | undefined {
+  const [left, right] = node.valueExpression();
+  if (!left || !right) return undefined;
+  if (node.KW_DIV()) return `(${render(left)} // ${render(right)})`;
+  if (node.HAT()) return `xor(${render(left)}, ${render(right)})`;
+  const comparison = node.comparisonOperator();
+  if (comparison instanceof g.ComparisonOperatorContext && comparison.NSEQ()) {
+    return `(${render(left)} IS NOT DISTINCT FROM ${render(right)})`;
+  }
+  return undefined;
+}
+
 /** Translates one Spark SQL statement to DuckDB SQL; throws UnsupportedSqlError or SqlSyntaxError. */
 export function translateSpark(written: string): string {
   const { g, parser } = grammar();
@@ -146,9 +164,11 @@ export function translateSpark(written: string): string {
       return `"${name.replaceAll('"', '""')}"`;
     }
     if (node instanceof g.StringLitContext) return stringLiteral(node.getText());
-    if (node instanceof g.ValueExpressionContext && node.KW_DIV()) {
-      const [left, right] = node.valueExpression();
-      if (left && right) return `(${render(left)} // ${render(right)})`;
+    if (node instanceof g.ValueExpressionContext) return translateOperator(g, node, render);
+    // `! x` is Spark's logical NOT; DuckDB has no prefix `!`.
+    if (node instanceof g.BooleanExpressionContext && node.NOT()) {
+      const [operand] = node.booleanExpression();
+      if (operand) return `(NOT ${render(operand)})`;
     }
     return undefined;
   });

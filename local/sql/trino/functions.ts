@@ -234,6 +234,7 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   date_format: rewrite([2], (c) => `strftime(${arg(c, 0)}, ${mysqlFormat(c, 1)})`),
   from_iso8601_timestamp: rename('trino_from_iso8601_timestamp'),
   from_iso8601_date: rename('trino_from_iso8601_date'),
+  human_readable_seconds: rename('trino_human_readable_seconds'),
   to_unixtime: rewrite([1], (c) => `epoch(${arg(c, 0)})`),
   from_unixtime: rewrite([1], (c) => `to_timestamp(${arg(c, 0)})`),
   format_datetime: refuse('Joda-Time patterns'),
@@ -266,6 +267,19 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
       ? `trino_map_cosine_similarity(${arg(c, 0)}, ${arg(c, 1)})`
       : `list_cosine_similarity(${arg(c, 0)}, ${arg(c, 1)})`,
   ),
+  // Each distinct element with its count, in the order of first occurrence; NULLs are not counted.
+  array_histogram: rewrite([1], (c) => {
+    const a = arg(c, 0);
+    const keys = `list_filter(${a}, (__x, __i) -> __x IS NOT NULL AND list_position(${a}, __x) = __i)`;
+    return `map_from_entries(list_transform(${keys}, __k -> {'key': __k, 'value': len(list_filter(${a}, __x -> __x = __k))}))`;
+  }),
+  // Pairs in the order of the array; other sizes are refused.
+  combinations: rewrite([2], (c) => {
+    if ((c.rawArgs[1] ?? '').trim() !== '2')
+      throw new UnsupportedSqlError('combinations of other than 2 elements', 'trino');
+    const a = arg(c, 0);
+    return `flatten(list_transform(generate_series(1, len(${a})), __i -> list_transform(generate_series(__i + 1, len(${a})), __j -> [(${a})[__i], (${a})[__j]])))`;
+  }),
   // An array no longer than n is its own single n-gram.
   ngrams: rewrite([2], (c) => {
     const [a, n] = [arg(c, 0), arg(c, 1)];

@@ -23,6 +23,7 @@ import {
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser';
 import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino';
 import { ruleFor as ruleForIn } from '../function-rules';
+import { parseOnce } from '../parse-once';
 import { renderTree, sourceText } from '../parse-tree-text';
 import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
 import { refuseIfDate, TRINO_FUNCTIONS } from './functions';
@@ -249,14 +250,20 @@ function translateListAgg(sql: string, node: ListAggContext, render: (n: ParseTr
 /** Translates one Trino statement (or several, separated by `;`) to DuckDB SQL; throws UnsupportedSqlError. */
 export function translateTrino(sql: string): string {
   parser ??= new TrinoSQL();
-  const errors = parser.validate(sql);
-  const first = errors[0];
-  if (first) throw new SqlSyntaxError(`line ${first.startLine}:${first.startColumn}: ${first.message}`);
-  // Athena runs one statement per query; DuckDB would run them all and answer with the last.
-  if ((parser.splitSQLByStatement(sql)?.length ?? 1) > 1) {
+  const tree = parseOnce(parser, sql);
+  // Athena runs one statement per query; DuckDB would run them all and answer with the last. (The statements of
+  // the program, not dt-sql-parser's splitter, which also counts a subquery such as `x = ANY (VALUES ...)`.)
+  const statements = tree.statements();
+  // The grammar also splits a quantified comparison, `x = ANY (subquery)`, into two statements without a `;`.
+  if (statements.slice(0, -1).some((st) => !st.singleStatement().SEMICOLON())) {
+    throw new UnsupportedSqlError(
+      'a statement the Trino grammar reads as two (a quantified comparison such as x = ANY (subquery))',
+      'trino',
+    );
+  }
+  if (statements.length > 1) {
     throw new SqlSyntaxError('Only one sql statement is allowed (Athena runs one statement per query)');
   }
-  const tree = parser.parse(sql);
   return renderTree(sql, tree, (node, render) => {
     if (node instanceof FunctionCallContext) return translateCall(sql, node, render);
     if (node instanceof FunctionNameContext && node.parent instanceof FunctionCallContext) {

@@ -49,6 +49,12 @@ describe('translateSpark', () => {
     ["SELECT element_at(transform_values(map('a', 1), (k, v) -> v + 1), 'a')", 2],
     ['SELECT x FROM VALUES (1), (NULL) AS t(x) ORDER BY x', null],
     ['SELECT x FROM VALUES (1), (NULL) AS t(x) ORDER BY x DESC', 1],
+    ['SELECT 3 ^ 5', 6],
+    ['SELECT ! true', false],
+    ['SELECT NULL <=> NULL', true],
+    ["SELECT get_json_object('{oops', '$.a')", null],
+    ["SELECT json_array_length('[1,2')", null],
+    ['SELECT json_object_keys(\'{"a": 1}\')', ['a']],
   ])("%s gives Spark's answer", async (sql, expected) => {
     // Act / Assess
     expect(await spark(sql)).toEqual(expected);

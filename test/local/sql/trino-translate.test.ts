@@ -53,6 +53,16 @@ describe('translateTrino', () => {
     ["SELECT regexp_position('abc', 'x')", '-1'],
     ["SELECT from_iso8601_date('2021-W01-7')", '2021-01-10'],
     ["SELECT luhn_check('79927398713')", true],
+    ['SELECT element_at(array_histogram(ARRAY[42, 7, 42, NULL]), 42)', '2'],
+    [
+      "SELECT combinations(ARRAY['a', 'b', 'c'], 2)",
+      [
+        ['a', 'b'],
+        ['a', 'c'],
+        ['b', 'c'],
+      ],
+    ],
+    ['SELECT human_readable_seconds(3762)', '1 hour, 2 minutes, 42 seconds'],
   ])("%s gives Trino's answer", async (sql, expected) => {
     // Act
     const [value] = await trino(sql);
@@ -107,6 +117,10 @@ describe('translateTrino', () => {
     expect(() => translateTrino('SELECT CAST(ROW(1, 2) AS ROW(integer, integer))')).toThrow(
       /^ROW type with unnamed fields is not supported locally/,
     );
+    expect(() => translateTrino("SELECT 'a' = ANY (VALUES 'a', 'b')")).toThrow(
+      /^a statement the Trino grammar reads as two \(a quantified comparison/,
+    );
+    expect(() => translateTrino("SELECT combinations(ARRAY['a'], 3)")).toThrow(/^combinations of other than 2/);
     expect(() => translateTrino('SELECT zip_with(ARRAY[1], ARRAY[2], (x, y) -> (x, y))')).toThrow(
       /^zip_with with a lambda returning a ROW is not supported locally/,
     );
