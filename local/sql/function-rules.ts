@@ -146,3 +146,65 @@ export function ruleFor(
   if (rule.kind === 'refuse') throw new UnsupportedSqlError(`function ${name}`, dialect, rule.reason);
   return rule;
 }
+
+/** A rendered lambda `(a, b) -> body` or `a -> body`: its parameters and body; undefined for any other argument. */
+export function lambdaParts(text: string): { params: string[]; body: string } | undefined {
+  const m = /^\s*(?:\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)|([A-Za-z_]\w*))\s*->\s*([\s\S]+)$/.exec(text);
+  if (!m) return undefined;
+  return { params: (m[1] ?? m[2] ?? '').split(',').map((p) => p.trim()), body: m[3] ?? '' };
+}
+
+/** Whether text is `(a, b, ...)`: a ROW in Trino, a struct with other field names (and printing) on DuckDB. */
+function isRowConstructor(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('(') || !t.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 0; i < t.length; i += 1) {
+    const ch = t[i];
+    if (ch === "'") i = t.indexOf("'", i + 1);
+    if (i < 0) return false;
+    if (ch === '(' || ch === '[') depth += 1;
+    if (ch === ')' || ch === ']') depth -= 1;
+    if (depth === 0 && i < t.length - 1) return false;
+    if (ch === ',' && depth === 1) return true;
+  }
+  return false;
+}
+
+/**
+ * The lambda argument i applied to `values`: DuckDB binds a lambda only inside a list function, so each parameter
+ * is bound by a one-element list_transform (inner lambdas see outer parameters). Refused when i is not a lambda.
+ */
+export function applyLambda(call: FunctionCall, i: number, values: string[], dialect: Dialect): string {
+  const lambda = lambdaParts(call.args[i] ?? '');
+  if (!lambda || lambda.params.length !== values.length) {
+    throw new UnsupportedSqlError(
+      `${call.name} with argument ${i + 1} other than a ${values.length}-parameter lambda`,
+      dialect,
+    );
+  }
+  if (isRowConstructor(lambda.body))
+    throw new UnsupportedSqlError(`${call.name} with a lambda returning a ROW`, dialect);
+  return lambda.params.reduceRight(
+    (inner, param, k) => `list_transform([${values[k]}], ${param} -> ${inner})[1]`,
+    `(${lambda.body})`,
+  );
+}
+
+/** Map functions with a (key, value) lambda, the same in Trino and Spark: entries filtered or rewritten. */
+export const MAP_LAMBDAS = (dialect: Dialect): Record<string, FunctionRule> => {
+  const entry = (c: FunctionCall) => applyLambda(c, 1, ['__e.key', '__e.value'], dialect);
+  return {
+    map_filter: rewrite([2], (c) => `map_from_entries(list_filter(map_entries(${arg(c, 0)}), __e -> ${entry(c)}))`),
+    transform_keys: rewrite(
+      [2],
+      (c) =>
+        `map_from_entries(list_transform(map_entries(${arg(c, 0)}), __e -> {'key': ${entry(c)}, 'value': __e.value}))`,
+    ),
+    transform_values: rewrite(
+      [2],
+      (c) =>
+        `map_from_entries(list_transform(map_entries(${arg(c, 0)}), __e -> {'key': __e.key, 'value': ${entry(c)}}))`,
+    ),
+  };
+};

@@ -49,10 +49,6 @@ CREATE OR REPLACE MACRO trim(s) AS
     END,
   (s, chars) AS ltrim(rtrim(s, chars), chars);
 
--- Spark sha2(str, bits) with bits 256 (or 0, which means 256): the SHA-256 of str's UTF-8 bytes as 64 lower-case
--- hex digits, NULL for NULL. DuckDB has sha256 but no sha2; the other lengths (224, 384, 512) are refused.
-CREATE OR REPLACE MACRO sha2(s, bits) AS
-    CASE
-      WHEN bits IN (0, 256) THEN sha256(CAST(s AS VARCHAR))
-      ELSE error('sha2: only 256 bits are supported locally')
-    END;
+-- Spark sorts NULLs first in ascending order and last in descending order (DuckDB: last in both), in ORDER BY
+-- and in window orderings alike.
+SET default_null_order = 'nulls_first_on_asc_last_on_desc';

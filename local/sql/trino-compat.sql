@@ -58,3 +58,62 @@ CREATE OR REPLACE MACRO trino_from_iso8601_timestamp(s) AS
   CASE WHEN regexp_matches(s, 'T.*[+-]\d\d(:?\d\d)?$') AND NOT regexp_matches(s, '[+-]00(:?00)?$')
     THEN error('from_iso8601_timestamp with a UTC offset other than +00:00 is not supported locally')
     ELSE CAST(s AS TIMESTAMPTZ) END;
+
+-- luhn_check: whether a string of digits passes the Luhn checksum (NULL for a non-digit string, as Trino fails).
+CREATE OR REPLACE MACRO trino_luhn_check(s) AS
+  CASE WHEN regexp_full_match(s, '[0-9]+') THEN
+    list_sum(list_transform(string_split(reverse(s), ''), (d, i) ->
+      CASE WHEN i % 2 = 0 THEN (CAST(d AS INTEGER) * 2) % 10 + (CAST(d AS INTEGER) * 2) // 10 ELSE CAST(d AS INTEGER) END
+    )) % 10 = 0
+  ELSE error('luhn_check of a string that is not all digits is not supported locally') END;
+
+-- regexp_position: the 1-based character position of the first match, -1 when none (the shortest prefix before it).
+CREATE OR REPLACE MACRO trino_regexp_position(s, p) AS
+  CASE WHEN regexp_matches(s, p) THEN length(regexp_extract(s, '^((?s:.)*?)(?:' || p || ')', 1)) + 1 ELSE -1 END;
+
+-- from_iso8601_date: the calendar, ISO week (2020-W10, 2020-W10-1) and ordinal (2020-123) forms of ISO 8601.
+CREATE OR REPLACE MACRO trino_from_iso8601_date(s) AS
+  CASE
+    WHEN regexp_full_match(s, '\d{4}-W\d{2}(-[1-7])?') THEN
+      make_date(CAST(s[1:4] AS INTEGER), 1, 4) + CAST(
+        7 * (CAST(s[7:8] AS INTEGER) - 1) + coalesce(CAST(nullif(s[10:10], '') AS INTEGER), 1)
+        - isodow(make_date(CAST(s[1:4] AS INTEGER), 1, 4)) AS INTEGER)
+    WHEN regexp_full_match(s, '\d{4}-\d{3}') THEN
+      make_date(CAST(s[1:4] AS INTEGER), 1, 1) + CAST(CAST(s[6:8] AS INTEGER) - 1 AS INTEGER)
+    ELSE CAST(s AS DATE)
+  END;
+
+-- CAST(json AS VARCHAR): a JSON scalar's value as text (a string without its quotes); Trino fails on an array or
+-- an object, and so does the twin.
+CREATE OR REPLACE MACRO trino_json_to_varchar(j) AS
+  CASE WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN error('CAST of a JSON array or object to VARCHAR is not supported')
+    WHEN json_type(j) = 'NULL' THEN NULL
+    ELSE json_extract_string(j, '$') END;
+
+-- cosine_similarity of two maps: sparse vectors, a key missing from one map is 0 there.
+CREATE OR REPLACE MACRO trino_map_cosine_similarity(a, b) AS
+  CAST(list_sum(list_transform(map_keys(a), k -> a[k] * coalesce(b[k], 0))) AS DOUBLE)
+    / (sqrt(CAST(list_sum(list_transform(map_values(a), v -> v * v)) AS DOUBLE))
+      * sqrt(CAST(list_sum(list_transform(map_values(b), v -> v * v)) AS DOUBLE)));
+
+-- title_case: each character after whitespace (or first) upper case, every other lower case.
+CREATE OR REPLACE MACRO trino_title_case(s) AS
+  array_to_string(list_transform(string_split(s, ''), (ch, i) ->
+    CASE WHEN i = 1 OR regexp_matches(s[i - 1], '^\s$') THEN upper(ch) ELSE lower(ch) END), '');
+
+-- human_readable_seconds: weeks, days, hours, minutes and seconds that are not zero, singular for 1; a fraction
+-- of a second is refused (how Trino rounds it is not reproduced).
+CREATE OR REPLACE MACRO trino_human_readable_part(n, unit) AS
+  CASE WHEN n = 0 THEN NULL WHEN n = 1 THEN '1 ' || unit ELSE CAST(n AS VARCHAR) || ' ' || unit || 's' END;
+CREATE OR REPLACE MACRO trino_human_readable_seconds(x) AS
+  CASE
+    WHEN x IS NULL THEN NULL
+    WHEN x <> floor(x) THEN error('human_readable_seconds of a fraction of a second is not supported locally')
+    WHEN x = 0 THEN '0 seconds'
+    ELSE array_to_string(list_filter([
+      trino_human_readable_part(CAST(x AS BIGINT) // 604800, 'week'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 604800 // 86400, 'day'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 86400 // 3600, 'hour'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 3600 // 60, 'minute'),
+      trino_human_readable_part(CAST(x AS BIGINT) % 60, 'second')], p -> p IS NOT NULL), ', ')
+  END;

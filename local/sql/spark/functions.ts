@@ -6,6 +6,7 @@ import {
   type FunctionCall,
   type FunctionRule,
   literalArg,
+  MAP_LAMBDAS,
   quote,
   refuse,
   rename,
@@ -64,6 +65,9 @@ function javaFormat(call: FunctionCall, i: number): string {
   return quote(out);
 }
 
+// date_trunc's format abbreviations DuckDB does not know (YEAR, MONTH, WEEK, DAY... it reads as Spark does).
+const DATE_TRUNC_UNITS: Record<string, string> = { yyyy: 'year', yy: 'year', mon: 'month', mm: 'month', dd: 'day' };
+
 // trunc's format names (Spark returns NULL for others; the twin refuses them).
 const TRUNC_UNITS: Record<string, string> = {
   year: 'year',
@@ -83,6 +87,46 @@ const replacement = (call: FunctionCall, i: number) =>
       .replaceAll('\\', '\\\\')
       .replace(/\$(\d)/g, '\\$1'),
   );
+
+const isStringLiteral = (call: FunctionCall, i: number) => /^\s*(['"]).*\1\s*$/s.test(call.rawArgs[i] ?? '');
+
+/**
+ * A date or time part of a string: Spark casts the string (to a DATE by to_date's rules, or to a TIMESTAMP), DuckDB
+ * cannot pick an overload for a string literal. Only a written literal is cast, so typed columns keep their SQL.
+ */
+const partOf = (fn: string, cast: 'date' | 'timestamp') =>
+  rewrite([1], (c) => {
+    if (!isStringLiteral(c, 0)) return `${fn}(${arg(c, 0)})`;
+    return `${fn}(${cast === 'date' ? `to_date(${arg(c, 0)})` : `TRY_CAST(${arg(c, 0)} AS TIMESTAMP)`})`;
+  });
+
+// DuckDB's type names as Spark names them; a type not listed is refused by typeof.
+const SPARK_TYPE_NAMES: Record<string, string> = {
+  BOOLEAN: 'boolean',
+  TINYINT: 'tinyint',
+  SMALLINT: 'smallint',
+  INTEGER: 'int',
+  BIGINT: 'bigint',
+  FLOAT: 'float',
+  DOUBLE: 'double',
+  VARCHAR: 'string',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  BLOB: 'binary',
+};
+
+function sparkTypeName(call: FunctionCall): string {
+  const type = `typeof(${arg(call, 0)})`;
+  const names = Object.entries(SPARK_TYPE_NAMES).map(([duck, spark]) => `WHEN ${quote(duck)} THEN ${quote(spark)}`);
+  const refusal = quote('typeof of this type is not supported locally: the twin has no Spark name for it');
+  return `CASE ${type} ${names.join(' ')} ELSE CASE WHEN starts_with(${type}, 'DECIMAL') THEN lower(${type}) ELSE error(${refusal}) END END`;
+}
+
+// size/cardinality: -1 for NULL (non-ANSI); DuckDB's len takes lists only, so a written map( call counts entries.
+const sizeOf = (c: FunctionCall) =>
+  /^\s*`?map`?\s*\(/i.test(c.rawArgs[0] ?? '')
+    ? `coalesce(cardinality(${arg(c, 0)}), -1)`
+    : `coalesce(len(${arg(c, 0)}), -1)`;
 
 export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   // aggregates
@@ -154,10 +198,18 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   current_date: same,
   current_timestamp: same,
   now: rename('current_timestamp'),
-  dayofmonth: rename('day'),
-  dayofweek: same,
-  dayofyear: same,
-  weekofyear: rename('week'),
+  year: partOf('year', 'date'),
+  quarter: partOf('quarter', 'date'),
+  month: partOf('month', 'date'),
+  day: partOf('day', 'date'),
+  dayofmonth: partOf('day', 'date'),
+  dayofweek: partOf('dayofweek', 'date'),
+  dayofyear: partOf('dayofyear', 'date'),
+  weekofyear: partOf('week', 'date'),
+  hour: partOf('hour', 'timestamp'),
+  minute: partOf('minute', 'timestamp'),
+  second: partOf('second', 'timestamp'),
+  typeof: rewrite([1], sparkTypeName),
   datediff: same,
   to_date: rewrite([1, 2], (c) =>
     c.args.length === 1 ? `to_date(${arg(c, 0)})` : `CAST(try_strptime(${arg(c, 0)}, ${javaFormat(c, 1)}) AS DATE)`,
@@ -173,7 +225,12 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
     (c) => `CAST(CAST(${arg(c, 0)} AS DATE) + to_months(CAST(${arg(c, 1)} AS INTEGER)) AS DATE)`,
   ),
   last_day: rewrite([1], (c) => `last_day(CAST(${arg(c, 0)} AS DATE))`),
-  date_trunc: same,
+  // Spark casts a string to a TIMESTAMP here; DuckDB cannot pick an overload for a string literal.
+  date_trunc: rewrite([2], (c) => {
+    const unit = isStringLiteral(c, 0) ? DATE_TRUNC_UNITS[literalArg(c, 0, 'spark').toLowerCase()] : undefined;
+    const value = isStringLiteral(c, 1) ? `TRY_CAST(${arg(c, 1)} AS TIMESTAMP)` : arg(c, 1);
+    return `date_trunc(${unit ? quote(unit) : arg(c, 0)}, ${value})`;
+  }),
   trunc: rewrite([2], (c) => {
     const unit = TRUNC_UNITS[literalArg(c, 1, 'spark').toLowerCase()];
     if (!unit) throw new UnsupportedSqlError(`trunc unit ${c.rawArgs[1]}`, 'spark');
@@ -181,11 +238,26 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   }),
   unix_timestamp: refuse('the session time zone and Java patterns'),
   from_unixtime: refuse('Java patterns'),
+  // JSON: NULL for text that is not JSON (or not of the kind asked), where DuckDB fails or answers 0.
+  get_json_object: rewrite(
+    [2],
+    (c) => `CASE WHEN json_valid(${arg(c, 0)}) THEN json_extract_string(${arg(c, 0)}, ${arg(c, 1)}) END`,
+  ),
+  json_array_length: rewrite(
+    [1],
+    (c) =>
+      `CASE WHEN json_valid(${arg(c, 0)}) AND json_type(${arg(c, 0)}) = 'ARRAY' THEN json_array_length(${arg(c, 0)}) END`,
+  ),
+  json_object_keys: rewrite(
+    [1],
+    (c) => `CASE WHEN json_valid(${arg(c, 0)}) AND json_type(${arg(c, 0)}) = 'OBJECT' THEN json_keys(${arg(c, 0)}) END`,
+  ),
+  json_tuple: refuse('generator functions'),
   // array and map
   array: rewrite([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (c) => `[${c.args.join(', ')}]`),
   array_contains: rename('list_contains'),
-  size: rewrite([1], (c) => `coalesce(len(${arg(c, 0)}), -1)`),
-  cardinality: rewrite([1], (c) => `coalesce(len(${arg(c, 0)}), -1)`),
+  size: rewrite([1], sizeOf),
+  cardinality: rewrite([1], sizeOf),
   element_at: rewrite([2], (c) => `(${arg(c, 0)})[${arg(c, 1)}]`),
   array_join: rewrite([2], (c) => `array_to_string(${arg(c, 0)}, ${arg(c, 1)})`),
   // Spark sorts NULLs first ascending and last descending; the order is a literal boolean.
@@ -205,6 +277,11 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
     const values = c.args.filter((_, i) => i % 2 === 1);
     return `map([${keys.join(', ')}], [${values.join(', ')}])`;
   }),
+  map_concat: same,
+  map_contains_key: rename('map_contains'),
+  map_entries: same,
+  map_from_arrays: rewrite([2], (c) => `map(${arg(c, 0)}, ${arg(c, 1)})`),
+  ...MAP_LAMBDAS('spark'),
   transform: rename('list_transform'),
   filter: rename('list_filter'),
   explode: refuse('generator functions'),

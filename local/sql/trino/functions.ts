@@ -1,10 +1,12 @@
 // Trino function -> DuckDB mapping: the one table that says which Trino functions the twin runs, how, and which it
 // refuses. A function missing from the table is refused: DuckDB functions of the same name can mean another thing.
 import {
+  applyLambda,
   arg,
   type FunctionCall,
   type FunctionRule,
   literalArg,
+  MAP_LAMBDAS,
   quote,
   refuse,
   rename,
@@ -106,6 +108,8 @@ function reduce(call: FunctionCall): string {
 const nullStrict = (fn: string) => (call: FunctionCall) =>
   `CASE WHEN ${call.args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${call.args.join(', ')}) END`;
 
+const MAP_MAKER = /^\s*(map|map_filter|map_concat|map_from_entries|map_zip_with|transform_keys|transform_values)\s*\(/i;
+
 const ANY = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 
 export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
@@ -121,6 +125,11 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   bitwise_and_agg: rename('bit_and'),
   bitwise_or_agg: rename('bit_or'),
   checksum: refuse('a Trino-specific hash'),
+  // The state lambda folds the group's non-null values from the initial state; partial states need no combining.
+  reduce_agg: rewrite(
+    [4],
+    (c) => `list_reduce(list_filter(list(${arg(c, 0)}), __x -> __x IS NOT NULL), ${arg(c, 2)}, ${arg(c, 1)})`,
+  ),
   ...WINDOW_FUNCTIONS,
   ...SAME_MEANING,
   // string
@@ -135,6 +144,8 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   split: rewrite([2], (c) => `string_split(${arg(c, 0)}, ${arg(c, 1)})`),
   split_part: rename('trino_split_part'),
   levenshtein_distance: rename('levenshtein'),
+  luhn_check: rename('trino_luhn_check'),
+  title_case: rename('trino_title_case'),
   hamming_distance: rename('hamming'),
   to_utf8: rename('encode'),
   from_utf8: rename('decode'),
@@ -151,6 +162,7 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   regexp_extract_all: rename('trino_regexp_extract_all'),
   regexp_count: rewrite([2], (c) => `len(regexp_extract_all(${arg(c, 0)}, ${arg(c, 1)}))`),
   regexp_split: rename('regexp_split_to_array'),
+  regexp_position: rewrite([2], (c) => `trino_regexp_position(${arg(c, 0)}, ${arg(c, 1)})`),
   // JSON
   is_json_scalar: rewrite([1], (c) => `(json_type(${arg(c, 0)}) NOT IN ('OBJECT', 'ARRAY'))`),
   json_size: rewrite([2], (c) => {
@@ -160,6 +172,12 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   json_extract_scalar: rename('trino_json_extract_scalar'),
   json_extract: rename('json_extract'),
   json_array_length: same,
+  // Compared as JSON text: the element's and the value's minified JSON.
+  json_array_contains: rewrite(
+    [2],
+    (c) =>
+      `list_contains(CAST(json_extract(${arg(c, 0)}, '$[*]') AS VARCHAR[]), CAST(to_json(${arg(c, 1)}) AS VARCHAR))`,
+  ),
   json_parse: rename('json'),
   json_format: rewrite([1], (c) => `CAST(json(${arg(c, 0)}) AS VARCHAR)`),
   json_array_get: rewrite([2], (c) => `json_extract(${arg(c, 0)}, '$[' || (${arg(c, 1)}) || ']')`),
@@ -215,7 +233,8 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   date_parse: rewrite([2], (c) => `strptime(${arg(c, 0)}, ${mysqlFormat(c, 1)})`),
   date_format: rewrite([2], (c) => `strftime(${arg(c, 0)}, ${mysqlFormat(c, 1)})`),
   from_iso8601_timestamp: rename('trino_from_iso8601_timestamp'),
-  from_iso8601_date: rewrite([1], (c) => `CAST(${arg(c, 0)} AS DATE)`),
+  from_iso8601_date: rename('trino_from_iso8601_date'),
+  human_readable_seconds: rename('trino_human_readable_seconds'),
   to_unixtime: rewrite([1], (c) => `epoch(${arg(c, 0)})`),
   from_unixtime: rewrite([1], (c) => `to_timestamp(${arg(c, 0)})`),
   format_datetime: refuse('Joda-Time patterns'),
@@ -223,8 +242,9 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   with_timezone: refuse('time zone arithmetic'),
   at_timezone: refuse('time zone arithmetic'),
   // array
+  // DuckDB counts a list with len and a map with cardinality; a map is known from the call that makes it.
   cardinality: rewrite([1], (c) =>
-    /^\s*map\b/i.test(c.rawArgs[0] ?? '') ? `cardinality(${arg(c, 0)})` : `len(${arg(c, 0)})`,
+    MAP_MAKER.test(c.rawArgs[0] ?? '') ? `cardinality(${arg(c, 0)})` : `len(${arg(c, 0)})`,
   ),
   element_at: rewrite([2], (c) => `(${arg(c, 0)})[${arg(c, 1)}]`),
   contains: rename('list_contains'),
@@ -241,7 +261,30 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   arrays_overlap: rename('list_has_any'),
   array_remove: rewrite([2], (c) => `list_filter(${arg(c, 0)}, x -> x IS DISTINCT FROM (${arg(c, 1)}))`),
   euclidean_distance: rename('list_distance'),
-  cosine_similarity: rename('list_cosine_similarity'),
+  // Trino also takes two maps (sparse vectors keyed alike).
+  cosine_similarity: rewrite([2], (c) =>
+    /^\s*map\s*\(/i.test(c.rawArgs[0] ?? '')
+      ? `trino_map_cosine_similarity(${arg(c, 0)}, ${arg(c, 1)})`
+      : `list_cosine_similarity(${arg(c, 0)}, ${arg(c, 1)})`,
+  ),
+  // Each distinct element with its count, in the order of first occurrence; NULLs are not counted.
+  array_histogram: rewrite([1], (c) => {
+    const a = arg(c, 0);
+    const keys = `list_filter(${a}, (__x, __i) -> __x IS NOT NULL AND list_position(${a}, __x) = __i)`;
+    return `map_from_entries(list_transform(${keys}, __k -> {'key': __k, 'value': len(list_filter(${a}, __x -> __x = __k))}))`;
+  }),
+  // Pairs in the order of the array; other sizes are refused.
+  combinations: rewrite([2], (c) => {
+    if ((c.rawArgs[1] ?? '').trim() !== '2')
+      throw new UnsupportedSqlError('combinations of other than 2 elements', 'trino');
+    const a = arg(c, 0);
+    return `flatten(list_transform(generate_series(1, len(${a})), __i -> list_transform(generate_series(__i + 1, len(${a})), __j -> [(${a})[__i], (${a})[__j]])))`;
+  }),
+  // An array no longer than n is its own single n-gram.
+  ngrams: rewrite([2], (c) => {
+    const [a, n] = [arg(c, 0), arg(c, 1)];
+    return `CASE WHEN len(${a}) <= (${n}) THEN [${a}] ELSE list_transform(generate_series(1, len(${a}) - (${n}) + 1), __i -> (${a})[__i:__i + (${n}) - 1]) END`;
+  }),
   cosine_distance: rename('list_cosine_distance'),
   dot_product: rename('list_dot_product'),
   trim_array: rewrite([2], (c) => `list_slice(${arg(c, 0)}, 1, len(${arg(c, 0)}) - (${arg(c, 1)}))`),
@@ -256,6 +299,12 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   transform: rename('list_transform'),
   filter: rename('list_filter'),
   reduce: rewrite([4], reduce),
+  // Trino pads the shorter array with NULLs.
+  zip_with: rewrite([3], (c) => {
+    const at = (i: number) => `(${arg(c, i)})[__i]`;
+    const length = `greatest(len(${arg(c, 0)}), len(${arg(c, 1)}))`;
+    return `list_transform(generate_series(1, ${length}), __i -> ${applyLambda(c, 2, [at(0), at(1)], 'trino')})`;
+  }),
   any_match: rewrite([2], (c) => `list_bool_or(list_transform(${arg(c, 0)}, ${arg(c, 1)}))`),
   all_match: rewrite([2], (c) => `list_bool_and(list_transform(${arg(c, 0)}, ${arg(c, 1)}))`),
   zip: refuse('row field names'),
@@ -266,5 +315,13 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
   map: same,
   map_concat: same,
   map_from_entries: same,
-  map_entries: same,
+  map_entries: refuse('row field names'),
+  // The keys of both maps, the first map's first; a key missing from one map gives the lambda NULL for it.
+  map_zip_with: rewrite([3], (c) => {
+    const keys = `list_concat(map_keys(${arg(c, 0)}), map_keys(${arg(c, 1)}))`;
+    const unique = `list_filter(${keys}, (__k, __i) -> list_position(${keys}, __k) = __i)`;
+    const value = applyLambda(c, 2, ['__k', `(${arg(c, 0)})[__k]`, `(${arg(c, 1)})[__k]`], 'trino');
+    return `map_from_entries(list_transform(${unique}, __k -> {'key': __k, 'value': ${value}}))`;
+  }),
+  ...MAP_LAMBDAS('trino'),
 };

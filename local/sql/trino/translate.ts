@@ -4,8 +4,10 @@
 import type { ParserRuleContext, ParseTree } from 'antlr4ng';
 import {
   ArithmeticBinaryContext,
+  ArrayConstructorContext,
   AtTimeZoneContext,
   CastContext,
+  ConcatenationContext,
   CurrentDateContext,
   ExtractContext,
   FunctionCallContext,
@@ -21,6 +23,7 @@ import {
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser';
 import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino';
 import { ruleFor as ruleForIn } from '../function-rules';
+import { parseOnce } from '../parse-once';
 import { renderTree, sourceText } from '../parse-tree-text';
 import { SqlSyntaxError, UnsupportedSqlError } from '../unsupported';
 import { refuseIfDate, TRINO_FUNCTIONS } from './functions';
@@ -99,14 +102,55 @@ const LITERAL_TYPES = new Set([
   'boolean',
 ]);
 
-function checkTypedLiteral(sql: string, node: TypeConstructorContext): void {
+/** A typed literal checked; a JSON literal becomes the JSON value its text parses to, as in Trino. */
+function translateTypedLiteral(sql: string, node: TypeConstructorContext): string | undefined {
   const type = (node.identifier()?.getText() ?? (node.KW_DOUBLE() ? 'double' : '')).toLowerCase();
+  if (type === 'json') return `json(${sourceText(sql, node.string())})`;
   if (!LITERAL_TYPES.has(type)) throw new UnsupportedSqlError(`${type.toUpperCase()} literal`, 'trino');
   // A zone in a TIMESTAMP literal makes it TIMESTAMP WITH TIME ZONE in Trino; DuckDB drops or shifts it.
   const time = sourceText(sql, node.string()).replaceAll("'", '').slice(10);
   if (type === 'timestamp' && (/[a-z]/i.test(time.replace(/^T/, '')) || /[+-]\d/.test(time))) {
     throw new UnsupportedSqlError('TIMESTAMP literal with a time zone', 'trino');
   }
+  return undefined;
+}
+
+const JSON_FUNCTIONS = new Set(['json_parse', 'json_extract']);
+
+/** Whether an expression is statically JSON (no table column has Trino's JSON type): a literal, a parse or a cast. */
+function isJson(node: ParseTree): boolean {
+  const n = unwrap(node);
+  if (n instanceof TypeConstructorContext) return n.identifier()?.getText().toLowerCase() === 'json';
+  if (n instanceof CastContext) return n.type().getText().toLowerCase() === 'json';
+  if (n instanceof FunctionCallContext) return JSON_FUNCTIONS.has(n.functionName().getText().toLowerCase());
+  return false;
+}
+
+/**
+ * A Trino type as DuckDB writes it: ARRAY(T) is T[] (DuckDB reads MAP(K, V) and ROW(name T, ...) as written); a ROW
+ * with unnamed fields is refused (DuckDB has no such type; Trino names the fields field0, field1, ...).
+ */
+function duckType(text: string): string {
+  const array = /^array\s*\(([\s\S]*)\)$/i.exec(text.trim());
+  if (array) return `${duckType(array[1] ?? '')}[]`;
+  if (/^row\s*\(\s*\w+\s*[,)]/i.test(text.trim()))
+    throw new UnsupportedSqlError('ROW type with unnamed fields', 'trino');
+  return text.trim();
+}
+
+/**
+ * CAST to JSON makes a JSON value of the operand (`'abc'` becomes the JSON string "abc"; DuckDB would parse the
+ * text); CAST of a JSON value to VARCHAR is the scalar's text (DuckDB would keep a string's quotes).
+ */
+function translateCast(sql: string, node: CastContext, render: (n: ParseTree) => string): string | undefined {
+  const type = node.type().getText().toLowerCase();
+  const operand = render(node.expression());
+  const cast = node.KW_TRY_CAST() ? 'TRY_CAST' : 'CAST';
+  if (type === 'json') return `to_json(${operand})`;
+  if (isJson(node.expression()) && /^varchar(\(\d+\))?$/.test(type)) return `trino_json_to_varchar(${operand})`;
+  const written = sourceText(sql, node.type());
+  const duck = duckType(written);
+  return duck === written.trim() ? undefined : `${cast}(${operand} AS ${duck})`;
 }
 
 const ruleFor = (name: string) => ruleForIn(TRINO_FUNCTIONS, name, 'trino');
@@ -136,7 +180,9 @@ function translateArithmetic(node: ArithmeticBinaryContext, render: (n: ParseTre
   const [left, right] = node.valueExpression();
   if (!left || !right) return undefined;
   const op = node._operator?.text;
-  // Trino divides integers as integers (the session sets integer_division) and fails on zero: DuckDB gives NULL.
+  // Trino divides integers as integers (the session sets integer_division) and fails on zero: DuckDB gives NULL,
+  // which is what TRY makes of Trino's failure, so inside TRY DuckDB's own operator is kept.
+  if ((op === '/' || op === '%') && insideTry(node)) return undefined;
   if (op === '/') return `trino_divide(${render(left)}, ${render(right)})`;
   if (op === '%') return `trino_mod(${render(left)}, ${render(right)})`;
   // DATE +/- INTERVAL is a DATE in Trino, a TIMESTAMP in DuckDB.
@@ -145,6 +191,23 @@ function translateArithmetic(node: ArithmeticBinaryContext, render: (n: ParseTre
     const operand = isInterval(right) ? left : right;
     return refuseIfDate(render(operand), `${render(left)} ${op} ${render(right)}`, `${op} INTERVAL`);
   }
+  return undefined;
+}
+
+function insideTry(node: ParserRuleContext): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p instanceof FunctionCallContext && p.functionName().getText().toLowerCase() === 'try') return true;
+  }
+  return false;
+}
+
+/** `ARRAY[...] || x` appends an element in Trino (and `x || ARRAY[...]` prepends); DuckDB's || needs two lists. */
+function translateConcatenation(node: ConcatenationContext, render: (n: ParseTree) => string): string | undefined {
+  const [left, right] = node.valueExpression();
+  if (!left || !right) return undefined;
+  const isArray = (n: ParseTree) => unwrap(n) instanceof ArrayConstructorContext;
+  if (isArray(left) && !isArray(right)) return `list_append(${render(left)}, ${render(right)})`;
+  if (!isArray(left) && isArray(right)) return `list_prepend(${render(left)}, ${render(right)})`;
   return undefined;
 }
 
@@ -171,17 +234,36 @@ function translateExtract(node: ExtractContext, render: (n: ParseTree) => string
   return `EXTRACT(${EXTRACT_FIELDS[field] ?? field} FROM ${render(node.valueExpression())})`;
 }
 
+/** LISTAGG ... WITHIN GROUP (ORDER BY ...) is DuckDB's string_agg with the ORDER BY inside; truncation is refused. */
+function translateListAgg(sql: string, node: ListAggContext, render: (n: ParseTree) => string): string {
+  const behavior = node.listAggOverflowBehavior();
+  if (behavior && !/^error$/i.test(sourceText(sql, behavior).trim())) {
+    throw new UnsupportedSqlError('LISTAGG ON OVERFLOW TRUNCATE', 'trino');
+  }
+  const separator = node.string();
+  const distinct = node.setQuantifier() ? `${sourceText(sql, node.setQuantifier() as ParseTree)} ` : '';
+  const order = node.sortItem().map(render).join(', ');
+  const filter = node.filter();
+  return `string_agg(${distinct}${render(node.expression())}, ${separator ? render(separator) : "''"}${order ? ` ORDER BY ${order}` : ''})${filter ? ` ${render(filter)}` : ''}`;
+}
+
 /** Translates one Trino statement (or several, separated by `;`) to DuckDB SQL; throws UnsupportedSqlError. */
 export function translateTrino(sql: string): string {
   parser ??= new TrinoSQL();
-  const errors = parser.validate(sql);
-  const first = errors[0];
-  if (first) throw new SqlSyntaxError(`line ${first.startLine}:${first.startColumn}: ${first.message}`);
-  // Athena runs one statement per query; DuckDB would run them all and answer with the last.
-  if ((parser.splitSQLByStatement(sql)?.length ?? 1) > 1) {
+  const tree = parseOnce(parser, sql);
+  // Athena runs one statement per query; DuckDB would run them all and answer with the last. (The statements of
+  // the program, not dt-sql-parser's splitter, which also counts a subquery such as `x = ANY (VALUES ...)`.)
+  const statements = tree.statements();
+  // The grammar also splits a quantified comparison, `x = ANY (subquery)`, into two statements without a `;`.
+  if (statements.slice(0, -1).some((st) => !st.singleStatement().SEMICOLON())) {
+    throw new UnsupportedSqlError(
+      'a statement the Trino grammar reads as two (a quantified comparison such as x = ANY (subquery))',
+      'trino',
+    );
+  }
+  if (statements.length > 1) {
     throw new SqlSyntaxError('Only one sql statement is allowed (Athena runs one statement per query)');
   }
-  const tree = parser.parse(sql);
   return renderTree(sql, tree, (node, render) => {
     if (node instanceof FunctionCallContext) return translateCall(sql, node, render);
     if (node instanceof FunctionNameContext && node.parent instanceof FunctionCallContext) {
@@ -190,18 +272,13 @@ export function translateTrino(sql: string): string {
     }
     if (node instanceof ArithmeticBinaryContext) return translateArithmetic(node, render);
     if (node instanceof InlineTableContext) return translateValues(node, render);
+    if (node instanceof ConcatenationContext) return translateConcatenation(node, render);
     if (node instanceof SelectItemContext) return translateSelectItem(node, render);
     if (node instanceof ExtractContext) return translateExtract(node, render);
     if (node instanceof AtTimeZoneContext) throw new UnsupportedSqlError('AT TIME ZONE', 'trino');
-    if (node instanceof TypeConstructorContext) checkTypedLiteral(sql, node);
-    if (node instanceof CastContext && /^json$/i.test(node.type().getText())) {
-      throw new UnsupportedSqlError(
-        'CAST to JSON',
-        'trino',
-        'Trino makes a JSON string of a VARCHAR, DuckDB parses it',
-      );
-    }
-    if (node instanceof ListAggContext) throw new UnsupportedSqlError('LISTAGG', 'trino');
+    if (node instanceof TypeConstructorContext) return translateTypedLiteral(sql, node);
+    if (node instanceof CastContext) return translateCast(sql, node, render);
+    if (node instanceof ListAggContext) return translateListAgg(sql, node, render);
     return undefined;
   });
 }

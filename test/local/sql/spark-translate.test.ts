@@ -38,6 +38,23 @@ describe('translateSpark', () => {
     ["SELECT date_format('2016-04-08', 'MMMM d, y')", 'April 8, 2016'],
     ["SELECT trunc('2009-02-12', 'MM')", '2009-02-01'],
     ["SELECT element_at(m, 2) FROM (SELECT map(1, 'a', 2, 'b') AS m)", 'b'],
+    ["SELECT year('2016-07-30')", '2016'],
+    ["SELECT hour('2009-07-30 12:58:59')", '12'],
+    ["SELECT date_trunc('MM', '2015-03-05T09:32:05')", '2015-03-01 00:00:00'],
+    ['SELECT 2L / 2L', 1],
+    ['SELECT typeof(2L)', 'bigint'],
+    ['SELECT typeof(1)', 'int'],
+    ["SELECT size(map('a', 1, 'b', 2))", '2'],
+    ["SELECT map_contains_key(map('a', 1), 'a')", true],
+    ["SELECT element_at(transform_values(map('a', 1), (k, v) -> v + 1), 'a')", 2],
+    ['SELECT x FROM VALUES (1), (NULL) AS t(x) ORDER BY x', null],
+    ['SELECT x FROM VALUES (1), (NULL) AS t(x) ORDER BY x DESC', 1],
+    ['SELECT 3 ^ 5', 6],
+    ['SELECT ! true', false],
+    ['SELECT NULL <=> NULL', true],
+    ["SELECT get_json_object('{oops', '$.a')", null],
+    ["SELECT json_array_length('[1,2')", null],
+    ['SELECT json_object_keys(\'{"a": 1}\')', ['a']],
   ])("%s gives Spark's answer", async (sql, expected) => {
     // Act / Assess
     expect(await spark(sql)).toEqual(expected);

@@ -35,6 +35,34 @@ describe('translateTrino', () => {
     ["SELECT extract(dow FROM DATE '2024-03-03')", '7'],
     ['SELECT element_at(ARRAY[1, 2, 3], -1)', 3],
     ['SELECT array_position(ARRAY[1, 2], 5)', 0],
+    ['SELECT ARRAY[1] || 2', [1, 2]],
+    ['SELECT 0 || ARRAY[1]', [0, 1]],
+    ['SELECT TRY(7 / 0)', null],
+    ['SELECT TRY(7 % 0)', null],
+    ['SELECT CAST(JSON \'"abc"\' AS VARCHAR)', 'abc'],
+    ["SELECT CAST(CAST('abc' AS JSON) AS VARCHAR)", 'abc'],
+    ["SELECT json_format(JSON '[1, 2]')", '[1,2]'],
+    ["SELECT CAST(JSON '[1, 2]' AS ARRAY(INTEGER))", [1, 2]],
+    ["SELECT listagg(v, '-') WITHIN GROUP (ORDER BY v DESC) FROM (VALUES 'a', 'c', 'b') t(v)", 'c-b-a'],
+    ['SELECT zip_with(ARRAY[1, 2], ARRAY[3], (x, y) -> coalesce(y, 0) + x)', [4, 2]],
+    ['SELECT element_at(transform_values(MAP(ARRAY[1], ARRAY[10]), (k, v) -> k + v), 1)', 11],
+    ['SELECT cardinality(map_filter(MAP(ARRAY[1, 2], ARRAY[10, 20]), (k, v) -> v > 10))', '1'],
+    ['SELECT ngrams(ARRAY[1, 2], 5)', [[1, 2]]],
+    ['SELECT reduce_agg(x, 0, (s, v) -> s + v, (a, b) -> a + b) FROM (VALUES 1, NULL, 2) t(x)', 3],
+    ["SELECT regexp_position('abcabc', 'c')", '3'],
+    ["SELECT regexp_position('abc', 'x')", '-1'],
+    ["SELECT from_iso8601_date('2021-W01-7')", '2021-01-10'],
+    ["SELECT luhn_check('79927398713')", true],
+    ['SELECT element_at(array_histogram(ARRAY[42, 7, 42, NULL]), 42)', '2'],
+    [
+      "SELECT combinations(ARRAY['a', 'b', 'c'], 2)",
+      [
+        ['a', 'b'],
+        ['a', 'c'],
+        ['b', 'c'],
+      ],
+    ],
+    ['SELECT human_readable_seconds(3762)', '1 hour, 2 minutes, 42 seconds'],
   ])("%s gives Trino's answer", async (sql, expected) => {
     // Act
     const [value] = await trino(sql);
@@ -83,6 +111,19 @@ describe('translateTrino', () => {
     expect(() => translateTrino("SELECT now() AT TIME ZONE 'UTC'")).toThrow(/^AT TIME ZONE is not supported locally/);
     expect(() => translateTrino("SELECT date_format(now(), '%x')")).toThrow(/specifier %x is not supported locally/);
     expect(() => translateTrino('SELEC 1')).toThrow(SqlSyntaxError);
+    expect(() =>
+      translateTrino("SELECT listagg(v, ',' ON OVERFLOW TRUNCATE '...' WITH COUNT) WITHIN GROUP (ORDER BY v) FROM t"),
+    ).toThrow(/^LISTAGG ON OVERFLOW TRUNCATE is not supported locally/);
+    expect(() => translateTrino('SELECT CAST(ROW(1, 2) AS ROW(integer, integer))')).toThrow(
+      /^ROW type with unnamed fields is not supported locally/,
+    );
+    expect(() => translateTrino("SELECT 'a' = ANY (VALUES 'a', 'b')")).toThrow(
+      /^a statement the Trino grammar reads as two \(a quantified comparison/,
+    );
+    expect(() => translateTrino("SELECT combinations(ARRAY['a'], 3)")).toThrow(/^combinations of other than 2/);
+    expect(() => translateTrino('SELECT zip_with(ARRAY[1], ARRAY[2], (x, y) -> (x, y))')).toThrow(
+      /^zip_with with a lambda returning a ROW is not supported locally/,
+    );
   });
 
   it('refuses more than one statement, as Athena does, and takes one with a trailing semicolon', () => {

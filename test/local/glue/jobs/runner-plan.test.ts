@@ -87,9 +87,9 @@ describe('job runner: what a run stores', () => {
     expect(stats?.materialized).toEqual(['typed (as typed_orders)']);
     const curated = world.workspace.dir('buckets', 'lake-curated');
     expect(await readOutput(path.join(curated, 'orders_per_year'), 'year, orders, total, year_type')).toEqual([
-      { year: 2024, orders: '2', total: '30.50', year_type: 'BIGINT' },
-      { year: 2025, orders: '1', total: '5.25', year_type: 'BIGINT' },
-      { year: null, orders: '1', total: '1.00', year_type: 'BIGINT' },
+      { year: 2024, orders: '2', total: '30.50', year_type: 'bigint' },
+      { year: 2025, orders: '1', total: '5.25', year_type: 'bigint' },
+      { year: null, orders: '1', total: '1.00', year_type: 'bigint' },
     ]);
   });
 
