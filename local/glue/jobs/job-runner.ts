@@ -25,6 +25,7 @@ import {
 } from './job-output';
 import { JobRunError, throwIfAborted } from './job-run-error';
 import { expandPassThrough, passThroughColumns } from './pass-through';
+import { exceptUndeclaredPartitionKeys, sourceContractOf, withOptionalColumns } from './source-contract';
 import { SourceRowCounter } from './source-rows';
 import { buildSourceScan, sourceFilesSelect } from './source-scan';
 import { materializeStep } from './step-files';
@@ -142,7 +143,8 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
 }
 
 async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<JobRunStats> {
-  const run = await resolveRun(req, parallelSource);
+  const manifest = await exceptUndeclaredPartitionKeys(req.manifest, req.catalog, req.args);
+  const run = await resolveRun({ ...req, manifest }, parallelSource);
   const db = await DuckDb.open({ threads: req.threads ?? 2, memoryLimit: req.memoryLimit });
   const interrupt = (): void => db.connection.interrupt();
   req.signal?.addEventListener('abort', interrupt);
@@ -233,10 +235,11 @@ async function defineSource(db: DuckDb, run: RunContext, plan: StepPlan, paralle
     files: run.files.map((f) => f.uri),
     parallel,
   });
+  const sourceSql = withOptionalColumns(scan.sql, run.source, sourceContractOf(run.req.args));
   await db.run(`CREATE TEMP VIEW source_files AS ${sourceFilesSelect(scan.files)}`);
   const copySource = run.req.materializeSource ?? 'auto';
   if (copySource === false || (copySource === 'auto' && plan.sourceReads !== undefined && plan.sourceReads <= 1)) {
-    await db.run(`CREATE TEMP VIEW source AS ${scan.sql}`);
+    await db.run(`CREATE TEMP VIEW source AS ${sourceSql}`);
     if (scan.files.length === 0 || !scan.scansEveryRow) return {};
     const profile = path.join(run.runDir, 'profile.json');
     return {
@@ -248,7 +251,7 @@ async function defineSource(db: DuckDb, run: RunContext, plan: StepPlan, paralle
     };
   }
   const steps = path.join(run.runDir, 'steps');
-  const copiedRows = await materializeStep(db, 'source', `SELECT * FROM ${scan.sql} AS t`, steps);
+  const copiedRows = await materializeStep(db, 'source', `SELECT * FROM ${sourceSql} AS t`, steps);
   run.stats.materialized.push('source');
   return { copiedRows };
 }

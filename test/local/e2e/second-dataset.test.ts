@@ -1,0 +1,123 @@
+// A dataset added by configuration alone: a copy of the registry with a second dataset folder (a `;`-separated CSV,
+// its own job and check), given to the twin as its datasets root. A file landed under its prefix runs its own
+// crawler (with its CSV dialect) and job, next to customer_transactions, with no code changed.
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deliverArrivals, landFiles, waitForExecutions } from '../../../local/twin/pipeline-run';
+import type { Twin } from '../../../local/twin/twin';
+import { planFor } from '../../../local/twin/twin';
+import { generated, newTwin, outcome, sql, tempDir } from './support';
+
+jest.setTimeout(180_000);
+
+const REPO = path.resolve(__dirname, '../../..');
+
+const DATASET_YML = `description: Visitors counted at each store's door, one row per store and day
+raw:
+  prefix: raw/store_visits/
+  formats: [csv]
+  csv: { header: true, delimiter: ";", quote: "\\"" }
+contract:
+  key: [store_id, visit_date]
+  columns:
+    - { name: store_id, type: string, required: true, description: The store }
+    - { name: visit_date, type: date, required: true, description: The day }
+    - { name: visits, type: bigint, required: true, description: Visitors that day }
+    - { name: weather, type: string, description: The weather the staff noted }
+checks: [visits_loaded]
+`;
+
+const JOB_YML = `name: store-visits
+source: { bookmark: true }
+parameters:
+  run_id: { argument: run_id, type: string }
+steps:
+  - { name: visits, sql: steps/01-visits.sql }
+outputs:
+  - table: store_visits_daily
+    step: visits
+    path: store_visits_daily/
+    format: parquet
+    mode: append
+    columns:
+      - { name: store_id, type: string }
+      - { name: visit_date, type: date }
+      - { name: visits, type: bigint }
+      - { name: weather, type: string }
+      - { name: source_file, type: string }
+      - { name: run_id, type: string }
+`;
+
+const STEP = `SELECT s.store_id, CAST(s.visit_date AS DATE) AS visit_date, CAST(s.visits AS BIGINT) AS visits,
+  s.weather, s.source_file, a.run_id
+FROM source AS s CROSS JOIN job_args AS a`;
+
+const CHECK = `SELECT count(*) = 2 AS passed, count(*) AS rows_written
+FROM \${database}.store_visits_daily WHERE run_id = \${run_id}`;
+
+/** A copy of the repository's datasets with store_visits added. */
+async function registryWithStoreVisits(): Promise<string> {
+  const root = await tempDir('lakepipe-registry-');
+  await cp(path.join(REPO, 'datasets'), path.join(root, 'datasets'), { recursive: true });
+  const dir = path.join(root, 'datasets', 'store_visits');
+  await mkdir(path.join(dir, 'steps'), { recursive: true });
+  await mkdir(path.join(dir, 'validations'), { recursive: true });
+  await writeFile(path.join(dir, 'dataset.yml'), DATASET_YML);
+  await writeFile(path.join(dir, 'job.yml'), JOB_YML);
+  await writeFile(path.join(dir, 'steps', '01-visits.sql'), STEP);
+  await writeFile(path.join(dir, 'validations', 'visits_loaded.sql'), CHECK);
+  return root;
+}
+
+describe('a second dataset declared in the registry', () => {
+  let twin: Twin;
+  let dir: string;
+
+  beforeAll(async () => {
+    twin = await newTwin({ datasetsRoot: await registryWithStoreVisits() });
+    dir = await tempDir();
+  });
+
+  it('runs its own crawler and job on a file landed under its prefix', async () => {
+    // Prepare: text-only columns but one, `;`-separated, no weather column (optional)
+    const file = path.join(dir, 'visits-2025-06-01.csv');
+    await writeFile(file, 'store_id;visit_date;visits\nS1;2025-06-01;120\nS2;2025-06-01;87\n');
+    const plan = planFor(twin, 'store_visits');
+    // Act
+    const arrival = await deliverArrivals(twin, await landFiles(twin, [file], new Date(), plan));
+    const [record] = await waitForExecutions(twin, arrival.started);
+    // Assess
+    expect(outcome(record)).toEqual({ status: 'SUCCEEDED' });
+    expect(record?.input).toMatchObject({
+      dataset: 'store_visits',
+      plan: { crawler: 'lakepipe-local-store-visits', job: 'lakepipe-local-store-visits' },
+    });
+    const raw = await twin.catalog.getTable({ DatabaseName: plan.database, Name: 'store_visits' });
+    expect(raw.Table?.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(['store_id', 'visit_date', 'visits']);
+    const rows = await sql(twin, 'SELECT store_id, visits, weather FROM store_visits_daily ORDER BY store_id');
+    expect(rows).toEqual([
+      { store_id: 'S1', visits: '120', weather: null },
+      { store_id: 'S2', visits: '87', weather: null },
+    ]);
+  });
+
+  it('keeps serving customer_transactions under its own prefix, with its own crawler and job', async () => {
+    // Prepare
+    const file = await generated(dir, 'transactions.csv', { rows: 200, seed: 5, dirtyRate: 0, idPrefix: 'Z' });
+    // Act
+    const arrival = await deliverArrivals(twin, await landFiles(twin, [file]));
+    const [record] = await waitForExecutions(twin, arrival.started);
+    // Assess
+    expect(outcome(record)).toEqual({ status: 'SUCCEEDED' });
+    expect(record?.input).toMatchObject({
+      dataset: 'customer_transactions',
+      plan: { crawler: 'lakepipe-local-customer-transactions', job: 'lakepipe-local-customer-analytics' },
+    });
+    const [visits] = await sql(twin, 'SELECT count(*) AS n FROM store_visits_daily');
+    expect(visits?.n).toBe('2');
+  });
+
+  it('refuses a dataset it does not serve, naming those it does', () => {
+    expect(() => planFor(twin, 'nope')).toThrow('unknown dataset "nope" (have: customer_transactions, store_visits)');
+  });
+});

@@ -1,0 +1,99 @@
+// The `--source_contract` job argument: an optional column the raw table lacks reads as NULL of its declared
+// type, and a raw partition key passes through to curated tables only when the dataset declares it.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type * as Glue from '@aws-sdk/client-glue';
+import { withDuckDb } from '../../../../local/duckdb';
+import { sourceContractOf, withOptionalColumns } from '../../../../local/glue/jobs/source-contract';
+import { HEADER, type JobWorld, jobWorld, RAW_LOCATION, runJob } from './job-world';
+
+const TABLE: Glue.Table = {
+  Name: 'orders',
+  StorageDescriptor: { Columns: [{ Name: 'order_id', Type: 'bigint' }] },
+  PartitionKeys: [{ Name: 'Region', Type: 'string' }],
+};
+
+/** The orders table partitioned by the crawler's `partition_0` (a plain folder) and a Hive `region=` folder. */
+async function partitionedOrders(world: JobWorld): Promise<void> {
+  const { Table: orders } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders' });
+  const sd = orders?.StorageDescriptor ?? {};
+  await world.catalog.updateTable({
+    DatabaseName: 'lake',
+    TableInput: {
+      Name: 'orders',
+      Parameters: orders?.Parameters,
+      StorageDescriptor: sd,
+      PartitionKeys: [
+        { Name: 'partition_0', Type: 'string' },
+        { Name: 'region', Type: 'string' },
+      ],
+    },
+  });
+  const folder = world.workspace.dir('buckets', 'lake-raw', 'raw', 'orders', '2024', 'region=eu');
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'a.csv'), `${HEADER}\n1,alice,10.50,2024-01-15\n`);
+  await world.catalog.batchCreatePartition({
+    DatabaseName: 'lake',
+    TableName: 'orders',
+    PartitionInputList: [
+      { Values: ['2024', 'eu'], StorageDescriptor: { ...sd, Location: `${RAW_LOCATION}2024/region=eu/` } },
+    ],
+  });
+}
+
+describe('the source contract', () => {
+  it('adds each optional column the table lacks as a NULL of its declared type', async () => {
+    // Prepare
+    const contract = sourceContractOf({
+      '--source_contract': JSON.stringify({
+        optional: [
+          { name: 'discount', type: 'decimal(10,2)' },
+          { name: 'order_id', type: 'string' },
+          { name: 'region', type: 'string' },
+          { name: 'shipped_on', type: 'date' },
+        ],
+      }),
+    });
+    // Act
+    const sql = withOptionalColumns('(SELECT 1 AS order_id, 2 AS "Region")', TABLE, contract);
+    const rows = await withDuckDb((db) =>
+      db.queryJson(`SELECT typeof(discount) AS d, typeof(shipped_on) AS s, discount, * EXCLUDE (discount) FROM ${sql}`),
+    );
+    // Assess: columns the table has (any case) are left as they are
+    expect(rows).toEqual([{ d: 'DECIMAL(10,2)', s: 'DATE', discount: null, order_id: 1, Region: 2, shipped_on: null }]);
+  });
+
+  it('refuses a malformed argument with the field at fault', () => {
+    expect(() => sourceContractOf({ '--source_contract': '{"optional":[{"name":"x","type":"money"}]}' })).toThrow(
+      'job argument --source_contract: optional.0.type: unsupported Glue type',
+    );
+    expect(() => sourceContractOf({ '--source_contract': '{' })).toThrow('job argument --source_contract is not JSON');
+    expect(sourceContractOf({})).toBeUndefined();
+  });
+
+  it('passes through only the partition keys the dataset declares', async () => {
+    // Prepare
+    const world = await jobWorld();
+    await partitionedOrders(world);
+    world.register('pass', 'pass-through');
+    // Act
+    const declared = await runJob(world, 'pass', {
+      '--source_contract': JSON.stringify({ optional: [], partitionKeys: ['region'] }),
+    });
+    // Assess
+    expect(declared.done.JobRunState).toBe('SUCCEEDED');
+    expect(declared.stats?.passThrough).toEqual(['region']);
+  });
+
+  it('without a contract, passes every partition key through as before', async () => {
+    // Prepare
+    const world = await jobWorld();
+    await partitionedOrders(world);
+    world.register('pass', 'pass-through');
+    // Act
+    const run = await runJob(world, 'pass');
+    // Assess
+    expect(run.done.JobRunState).toBe('SUCCEEDED');
+    expect(run.stats?.passThrough).toEqual(['partition_0', 'region']);
+  });
+});
