@@ -40,6 +40,7 @@ import {
   twinDatasets,
 } from './config';
 import type { DatasetResources } from './dataset-resources';
+import { twinSecrets } from './secrets';
 
 export const ASL_FILE = path.join(REPO_ROOT, 'state-machines', 'pipeline.asl.yml');
 
@@ -89,7 +90,7 @@ async function openServices(
   const catalog = new LocalGlueCatalog(workspace);
   await catalog.ensureDatabase(plan.database);
   const crawlers = new LocalCrawlers({ workspace, catalog });
-  const jobs = new LocalGlueJobs({ workspace, catalog });
+  const jobs = new LocalGlueJobs({ workspace, catalog, secrets: twinSecrets(workspace.home) });
   for (const { classifier, crawler, job, plan: own } of datasets) {
     await crawlers.createClassifier({ CsvClassifier: classifier });
     await crawlers.defineCrawler(crawler);

@@ -42,6 +42,8 @@ export interface JobRunRequest {
   runId: string;
   /** DefaultArguments merged with the run's Arguments, keys with their `--`. */
   args: Record<string, string>;
+  /** The values of the manifest's secret parameters, by parameter name (never in `args`, so never recorded). */
+  secrets?: Record<string, string>;
   startedOn: Date;
   /** Aborting interrupts the running statement (job Timeout). */
   signal?: AbortSignal;
@@ -154,7 +156,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     run.named = await defineCatalogViews(db, { ...req, ...run, outputLocations: run.locations });
     const plan = await planStepKinds(db, run.manifest, req.stepsAs ?? 'auto');
     const source = await defineSource(db, run, plan, parallelSource);
-    await defineJobArgs(db, run.manifest, req.args, req.startedOn);
+    await defineJobArgs(db, run.manifest, req.args, req.startedOn, req.secrets);
     await source.counter?.start();
     for (const step of run.manifest.steps) await runStep(db, run, plan, step, source.counter);
     await source.counter?.stop();

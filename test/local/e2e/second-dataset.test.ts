@@ -1,31 +1,15 @@
 // A dataset added by configuration alone: a copy of the registry with a second dataset folder (a `;`-separated CSV,
 // its own job and check), given to the twin as its datasets root. A file landed under its prefix runs its own
 // crawler (with its CSV dialect) and job, next to customer_transactions, with no code changed.
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deliverArrivals, landFiles, waitForExecutions } from '../../../local/twin/pipeline-run';
 import type { Twin } from '../../../local/twin/twin';
 import { planFor } from '../../../local/twin/twin';
+import { registryWith, STORE_VISITS_DATASET, VISITS_LOADED } from './registry-copy';
 import { generated, newTwin, outcome, sql, tempDir } from './support';
 
 jest.setTimeout(180_000);
-
-const REPO = path.resolve(__dirname, '../../..');
-
-const DATASET_YML = `description: Visitors counted at each store's door, one row per store and day
-raw:
-  prefix: raw/store_visits/
-  formats: [csv]
-  csv: { header: true, delimiter: ";", quote: "\\"" }
-contract:
-  key: [store_id, visit_date]
-  columns:
-    - { name: store_id, type: string, required: true, description: The store }
-    - { name: visit_date, type: date, required: true, description: The day }
-    - { name: visits, type: bigint, required: true, description: Visitors that day }
-    - { name: weather, type: string, description: The weather the staff noted }
-checks: [visits_loaded]
-`;
 
 const JOB_YML = `name: store-visits
 source: { bookmark: true }
@@ -52,21 +36,14 @@ const STEP = `SELECT s.store_id, CAST(s.visit_date AS DATE) AS visit_date, CAST(
   s.weather, s.source_file, a.run_id
 FROM source AS s CROSS JOIN job_args AS a`;
 
-const CHECK = `SELECT count(*) = 2 AS passed, count(*) AS rows_written
-FROM \${database}.store_visits_daily WHERE run_id = \${run_id}`;
-
 /** A copy of the repository's datasets with store_visits added. */
-async function registryWithStoreVisits(): Promise<string> {
-  const root = await tempDir('lakepipe-registry-');
-  await cp(path.join(REPO, 'datasets'), path.join(root, 'datasets'), { recursive: true });
-  const dir = path.join(root, 'datasets', 'store_visits');
-  await mkdir(path.join(dir, 'steps'), { recursive: true });
-  await mkdir(path.join(dir, 'validations'), { recursive: true });
-  await writeFile(path.join(dir, 'dataset.yml'), DATASET_YML);
-  await writeFile(path.join(dir, 'job.yml'), JOB_YML);
-  await writeFile(path.join(dir, 'steps', '01-visits.sql'), STEP);
-  await writeFile(path.join(dir, 'validations', 'visits_loaded.sql'), CHECK);
-  return root;
+function registryWithStoreVisits(): Promise<string> {
+  return registryWith('store_visits', {
+    'dataset.yml': STORE_VISITS_DATASET,
+    'job.yml': JOB_YML,
+    'steps/01-visits.sql': STEP,
+    'validations/visits_loaded.sql': VISITS_LOADED,
+  });
 }
 
 describe('a second dataset declared in the registry', () => {
