@@ -1,11 +1,12 @@
 // A dataset added by configuration alone: a copy of the registry with a second dataset folder (a `;`-separated CSV,
 // its own job and check), given to the twin as its datasets root. A file landed under its prefix runs its own
 // crawler (with its CSV dialect) and job, next to customer_transactions, with no code changed.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deliverArrivals, landFiles, waitForExecutions } from '../../../local/twin/pipeline-run';
 import type { Twin } from '../../../local/twin/twin';
 import { planFor } from '../../../local/twin/twin';
+import { LandingWatcher } from '../../../local/twin/watch';
 import { registryWith, STORE_VISITS_DATASET, VISITS_LOADED } from './registry-copy';
 import { generated, newTwin, outcome, sql, tempDir } from './support';
 
@@ -92,6 +93,35 @@ describe('a second dataset declared in the registry', () => {
     });
     const [visits] = await sql(twin, 'SELECT count(*) AS n FROM store_visits_daily');
     expect(visits?.n).toBe('2');
+  });
+
+  it('lands what a watcher of its landing folder picks up under its prefix', async () => {
+    // Prepare
+    const landing = path.join(twin.workspace.home, 'landing', 'store_visits');
+    await mkdir(landing, { recursive: true });
+    const watcher = new LandingWatcher(twin, {
+      dir: landing,
+      batchWindowMs: 200,
+      stabilityMs: 200,
+      plan: planFor(twin, 'store_visits'),
+    });
+    await watcher.start();
+    // Act
+    await writeFile(
+      path.join(landing, 'visits-2025-06-02.csv'),
+      'store_id;visit_date;visits\nS1;2025-06-02;64\nS3;2025-06-02;12\n',
+    );
+    while (watcher.started.length === 0) await new Promise((r) => setTimeout(r, 100));
+    await watcher.stop();
+    const records = await Promise.all(watcher.started.map((n) => twin.sfn.waitFor(n)));
+    // Assess
+    expect(records.map(outcome)).toEqual([{ status: 'SUCCEEDED' }]);
+    expect(records[0]?.input).toMatchObject({ dataset: 'store_visits' });
+    const rows = await sql(
+      twin,
+      "SELECT store_id FROM store_visits_daily WHERE visit_date = DATE '2025-06-02' ORDER BY 1",
+    );
+    expect(rows).toEqual([{ store_id: 'S1' }, { store_id: 'S3' }]);
   });
 
   it('refuses a dataset it does not serve, naming those it does', () => {
