@@ -36,3 +36,28 @@ checks: [visits_loaded]
 
 export const VISITS_LOADED = `SELECT count(*) = 2 AS passed, count(*) AS rows_written
 FROM \${database}.store_visits_daily WHERE run_id = \${run_id}`;
+
+/** A store-visits job manifest: its parameters besides run_id, its one step's file and its output's columns. */
+export function visitsJob(step: string, columns: string[], parameters: string[] = []): string {
+  return [
+    'name: store-visits',
+    'source: { bookmark: true }',
+    'parameters:',
+    '  run_id: { argument: run_id, type: string }',
+    ...parameters.map((p) => `  ${p}`),
+    'steps:',
+    `  - { name: visits, sql: ${step} }`,
+    'outputs:',
+    '  - table: store_visits_daily',
+    '    step: visits',
+    '    path: store_visits_daily/',
+    '    format: parquet',
+    '    mode: append',
+    '    columns:',
+    ...columns.map((c) => {
+      const [name, type] = c.split(':');
+      return `      - { name: ${name}, type: ${type} }`;
+    }),
+    '',
+  ].join('\n');
+}

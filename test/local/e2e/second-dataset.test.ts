@@ -7,31 +7,19 @@ import { deliverArrivals, landFiles, waitForExecutions } from '../../../local/tw
 import type { Twin } from '../../../local/twin/twin';
 import { planFor } from '../../../local/twin/twin';
 import { LandingWatcher } from '../../../local/twin/watch';
-import { registryWith, STORE_VISITS_DATASET, VISITS_LOADED } from './registry-copy';
+import { registryWith, STORE_VISITS_DATASET, VISITS_LOADED, visitsJob } from './registry-copy';
 import { generated, newTwin, outcome, sql, tempDir } from './support';
 
 jest.setTimeout(180_000);
 
-const JOB_YML = `name: store-visits
-source: { bookmark: true }
-parameters:
-  run_id: { argument: run_id, type: string }
-steps:
-  - { name: visits, sql: steps/01-visits.sql }
-outputs:
-  - table: store_visits_daily
-    step: visits
-    path: store_visits_daily/
-    format: parquet
-    mode: append
-    columns:
-      - { name: store_id, type: string }
-      - { name: visit_date, type: date }
-      - { name: visits, type: bigint }
-      - { name: weather, type: string }
-      - { name: source_file, type: string }
-      - { name: run_id, type: string }
-`;
+const JOB_YML = visitsJob('steps/01-visits.sql', [
+  'store_id:string',
+  'visit_date:date',
+  'visits:bigint',
+  'weather:string',
+  'source_file:string',
+  'run_id:string',
+]);
 
 const STEP = `SELECT s.store_id, CAST(s.visit_date AS DATE) AS visit_date, CAST(s.visits AS BIGINT) AS visits,
   s.weather, s.source_file, a.run_id

@@ -9,29 +9,17 @@ import { deliverArrivals, landFiles, waitForExecutions } from '../../../local/tw
 import { secretVariable } from '../../../local/twin/secrets';
 import { summarize } from '../../../local/twin/summary';
 import { planFor, type Twin } from '../../../local/twin/twin';
-import { registryWith, STORE_VISITS_DATASET, VISITS_LOADED } from './registry-copy';
+import { registryWith, STORE_VISITS_DATASET, VISITS_LOADED, visitsJob } from './registry-copy';
 import { newTwin, outcome, sql, tempDir } from './support';
 
 jest.setTimeout(180_000);
 
-const jobYml = (step: string) => `name: store-visits
-source: { bookmark: true }
-parameters:
-  run_id: { argument: run_id, type: string }
-  salt: { argument: visit_salt, type: string, secret: true }
-steps:
-  - { name: visits, sql: ${step} }
-outputs:
-  - table: store_visits_daily
-    step: visits
-    path: store_visits_daily/
-    format: parquet
-    mode: append
-    columns:
-      - { name: store_hash, type: string }
-      - { name: visits, type: bigint }
-      - { name: run_id, type: string }
-`;
+const jobYml = (step: string) =>
+  visitsJob(
+    step,
+    ['store_hash:string', 'visits:bigint', 'run_id:string'],
+    ['salt: { argument: visit_salt, type: string, secret: true }'],
+  );
 
 const HASHED = `SELECT md5(concat(a.salt, s.store_id)) AS store_hash, CAST(s.visits AS BIGINT) AS visits, a.run_id
 FROM source AS s CROSS JOIN job_args AS a`;

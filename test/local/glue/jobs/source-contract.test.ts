@@ -5,7 +5,7 @@ import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { withDuckDb } from '../../../../local/duckdb';
 import { sourceContractOf, withOptionalColumns } from '../../../../local/glue/jobs/source-contract';
-import { HEADER, type JobWorld, jobWorld, RAW_LOCATION, runJob } from './job-world';
+import { changeOrdersTable, HEADER, type JobWorld, jobWorld, RAW_LOCATION, runJob } from './job-world';
 
 const TABLE: Glue.Table = {
   Name: 'orders',
@@ -15,20 +15,14 @@ const TABLE: Glue.Table = {
 
 /** The orders table partitioned by the crawler's `partition_0` (a plain folder) and a Hive `region=` folder. */
 async function partitionedOrders(world: JobWorld): Promise<void> {
-  const { Table: orders } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders' });
-  const sd = orders?.StorageDescriptor ?? {};
-  await world.catalog.updateTable({
-    DatabaseName: 'lake',
-    TableInput: {
-      Name: 'orders',
-      Parameters: orders?.Parameters,
-      StorageDescriptor: sd,
-      PartitionKeys: [
-        { Name: 'partition_0', Type: 'string' },
-        { Name: 'region', Type: 'string' },
-      ],
-    },
-  });
+  await changeOrdersTable(world, (table) => ({
+    ...table,
+    PartitionKeys: [
+      { Name: 'partition_0', Type: 'string' },
+      { Name: 'region', Type: 'string' },
+    ],
+  }));
+  const sd = (await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders' })).Table?.StorageDescriptor ?? {};
   const folder = world.workspace.dir('buckets', 'lake-raw', 'raw', 'orders', '2024', 'region=eu');
   await mkdir(folder, { recursive: true });
   await writeFile(path.join(folder, 'a.csv'), `${HEADER}\n1,alice,10.50,2024-01-15\n`);
