@@ -202,6 +202,9 @@ async function analyseCsv(
     return { name: normaliseName(c.name, i, sniff.HasHeader), type };
   });
   const unset = (v: string) => (v === '(empty)' ? '' : v);
+  // A declared quote is echoed by the sniffer whether or not the sample quotes anything; like Glue's classifier
+  // with Serde None, the SerDe still follows what the file holds, so an unquoted file keeps LazySimpleSerDe.
+  const quoted = classifier?.quote === undefined || cut.includes(classifier.quote);
   return {
     readable: true,
     format: 'csv',
@@ -209,7 +212,7 @@ async function analyseCsv(
     columns: inferred,
     csv: {
       delimiter: sniff.Delimiter,
-      quote: unset(sniff.Quote),
+      quote: quoted ? unset(sniff.Quote) : '',
       escape: unset(sniff.Escape),
       hasHeader: sniff.HasHeader,
       encoding,

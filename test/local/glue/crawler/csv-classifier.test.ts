@@ -44,6 +44,16 @@ describe('a crawler with a CSV classifier', () => {
     expect(table?.StorageDescriptor?.SerdeInfo?.Parameters).toMatchObject({ separatorChar: ';', quoteChar: "'" });
   });
 
+  it('keeps LazySimpleSerDe for a file that quotes nothing, as Glue does with the classifier Serde unset', async () => {
+    // Act
+    const { table } = await crawlWith('store;city\ns1;paris\ns2;rome\n', { Delimiter: ';', QuoteSymbol: '"' });
+    // Assess
+    expect(table?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+    );
+    expect(table?.StorageDescriptor?.SerdeInfo?.Parameters).toMatchObject({ 'field.delim': ';' });
+  });
+
   it('without one, the sniffer guesses (the case the classifier exists for)', async () => {
     // Act
     const { table } = await crawlWith(TEXT_ONLY);
