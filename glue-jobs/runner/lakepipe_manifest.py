@@ -461,8 +461,8 @@ def source_contract(text):
         raw = json.loads(text)
     except ValueError as error:
         raise JobArgumentError("job argument --%s is not JSON: %s" % (SOURCE_CONTRACT_ARG, error)) from None
-    if not isinstance(raw, dict) or set(raw) - {"optional", "partitionKeys"}:
-        raise JobArgumentError("job argument --%s: only optional and partitionKeys are allowed" % SOURCE_CONTRACT_ARG)
+    if not isinstance(raw, dict) or set(raw) - {"optional", "partitionKeys", "csv"}:
+        raise JobArgumentError("job argument --%s: only optional, partitionKeys and csv" % SOURCE_CONTRACT_ARG)
     optional = []
     for column in raw.get("optional") or []:
         name = column.get("name") if isinstance(column, dict) else None
@@ -473,7 +473,14 @@ def source_contract(text):
     keys = raw.get("partitionKeys") or []
     if not isinstance(keys, list) or not all(isinstance(k, str) and IDENTIFIER.match(k) for k in keys):
         raise JobArgumentError("job argument --%s: partitionKeys must be column names" % SOURCE_CONTRACT_ARG)
-    return {"optional": optional, "partitionKeys": keys}
+    csv = raw.get("csv")
+    # The declared quote; Glue reads CSV by the table's SerDe, which the dataset's classifier sets from it.
+    if csv is not None and (not isinstance(csv, dict) or set(csv) != {"quote"} or len(str(csv["quote"])) != 1):
+        raise JobArgumentError("job argument --%s: csv must be {quote: one character}" % SOURCE_CONTRACT_ARG)
+    contract = {"optional": optional, "partitionKeys": keys}
+    if csv is not None:
+        contract["csv"] = {"quote": csv["quote"]}
+    return contract
 
 
 def missing_optional_columns(contract, columns):

@@ -22,6 +22,7 @@ export function sourceContract(dataset: DatasetDefinition): SourceContract {
   return {
     optional: dataset.contract.columns.filter((c) => !c.required).map((c) => ({ name: c.name, type: c.type })),
     partitionKeys: dataset.raw.partitionKeys,
+    csv: { quote: dataset.raw.csv.quote },
   };
 }
 

@@ -3,8 +3,12 @@
 
 export const SOURCE_CONTRACT_ARGUMENT = '--source_contract';
 
-/** The dataset's optional columns with their Glue types, and the raw partition keys that may pass through. */
+/**
+ * The dataset's optional columns with their Glue types, the raw partition keys that may pass through, and the CSV
+ * quote it declares (the crawler's classifier has it too; Glue reads by the table's SerDe, the twin by this).
+ */
 export interface SourceContract {
   optional: { name: string; type: string }[];
   partitionKeys: string[];
+  csv?: { quote: string };
 }

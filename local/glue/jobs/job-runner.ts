@@ -231,13 +231,15 @@ async function configureSession(db: DuckDb, runDir: string): Promise<void> {
  * profiles of the statements that read it.
  */
 async function defineSource(db: DuckDb, run: RunContext, plan: StepPlan, parallel: boolean): Promise<SourceDefinition> {
+  const contract = sourceContractOf(run.req.args);
   const scan = await buildSourceScan(db, run.req.workspace, {
     table: run.source,
     partitions: run.sourcePartitions,
     files: run.files.map((f) => f.uri),
     parallel,
+    quote: contract?.csv?.quote,
   });
-  const sourceSql = withOptionalColumns(scan.sql, run.source, sourceContractOf(run.req.args));
+  const sourceSql = withOptionalColumns(scan.sql, run.source, contract);
   await db.run(`CREATE TEMP VIEW source_files AS ${sourceFilesSelect(scan.files)}`);
   const copySource = run.req.materializeSource ?? 'auto';
   if (copySource === false || (copySource === 'auto' && plan.sourceReads !== undefined && plan.sourceReads <= 1)) {

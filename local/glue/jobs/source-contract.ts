@@ -24,6 +24,7 @@ const contractSchema = z.strictObject({
     )
     .default([]),
   partitionKeys: z.array(identifier).default([]),
+  csv: z.strictObject({ quote: z.string().length(1, 'must be one character') }).optional(),
 }) satisfies z.ZodType<SourceContract, unknown>;
 
 export { SOURCE_CONTRACT_ARGUMENT, type SourceContract };

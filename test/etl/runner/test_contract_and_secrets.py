@@ -48,9 +48,11 @@ class SourceContractTest(unittest.TestCase):
         # Assess
         self.assertEqual(contract, {"optional": [{"name": "id", "type": "decimal(10,2)"}], "partitionKeys": ["day"]})
         self.assertIsNone(r.source_contract(None))
+        self.assertEqual(r.source_contract('{"csv":{"quote":"\'"}}')["csv"], {"quote": "'"})
 
     def test_refuses_a_malformed_contract(self):
-        for text in ("{", '{"optional":[{"name":"x","type":"money"}]}', '{"partitionKeys":["Bad Key"]}', '{"other":1}'):
+        bad = ('{"optional":[{"name":"x","type":"money"}]}', '{"partitionKeys":["Bad Key"]}', '{"csv":{"quote":"ab"}}')
+        for text in ("{", '{"other":1}', *bad):
             with self.assertRaisesRegex(r.JobArgumentError, "--source_contract"):
                 r.source_contract(text)
 

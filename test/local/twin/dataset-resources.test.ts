@@ -69,6 +69,7 @@ describe('datasetResources', () => {
         { name: 'signup_date', type: 'date' },
       ],
       partitionKeys: ['day'],
+      csv: { quote: "'" },
     });
   });
 });

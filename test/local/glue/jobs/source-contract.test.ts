@@ -5,7 +5,19 @@ import path from 'node:path';
 import type * as Glue from '@aws-sdk/client-glue';
 import { withDuckDb } from '../../../../local/duckdb';
 import { sourceContractOf, withOptionalColumns } from '../../../../local/glue/jobs/source-contract';
-import { changeOrdersTable, HEADER, type JobWorld, jobWorld, RAW_LOCATION, runJob } from './job-world';
+import {
+  CURATED,
+  changeOrdersTable,
+  HEADER,
+  type JobWorld,
+  jobWorld,
+  RAW_LOCATION,
+  readOutput,
+  runJob,
+} from './job-world';
+
+const ORDERS_ARGS = { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' };
+const QUOTE_CONTRACT = JSON.stringify({ optional: [], partitionKeys: [], csv: { quote: "'" } });
 
 const TABLE: Glue.Table = {
   Name: 'orders',
@@ -89,5 +101,27 @@ describe('the source contract', () => {
     // Assess
     expect(run.done.JobRunState).toBe('SUCCEEDED');
     expect(run.stats?.passThrough).toEqual(['partition_0', 'region']);
+  });
+
+  it("reads CSV with the dataset's declared quote, doubled to escape it, in well-formed and malformed rows", async () => {
+    // Prepare
+    const world = await jobWorld();
+    world.register('orders', 'orders', { DefaultArguments: { ...ORDERS_ARGS, '--source_contract': QUOTE_CONTRACT } });
+    await world.putRaw('q.csv', [
+      "1,'alice, jr',10.50,2024-01-15",
+      "2,'bob ''the'' builder',20.00,2024-01-20",
+      // One field too many: a malformed row, whose fields are still split with the declared quote.
+      "3,'carol, x',5.25,2024-02-01,extra",
+    ]);
+    // Act
+    const run = await runJob(world, 'orders', { '--run_id': 'r1' });
+    // Assess
+    expect(run.done.JobRunState).toBe('SUCCEEDED');
+    const dir = world.workspace.dir('buckets', 'lake-curated', 'orders_clean');
+    expect(await readOutput(dir, 'order_id, customer')).toEqual([
+      { order_id: '1', customer: 'alice, jr' },
+      { order_id: '2', customer: "bob 'the' builder" },
+      { order_id: '3', customer: 'carol, x' },
+    ]);
   });
 });
