@@ -25,6 +25,8 @@ export interface JobWorld {
 }
 
 export const HEADER = 'order_id,customer,amount,order_date';
+/** The arguments every job of this world runs with: where to write, and the orders table as its source. */
+export const ORDERS_ARGS = { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' };
 
 export async function jobWorld(
   options: {
@@ -99,7 +101,7 @@ export async function jobWorld(
       jobs.registerJob({
         Name: name,
         manifestPath: path.join(FIXTURES, manifest, 'job.yml'),
-        DefaultArguments: { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' },
+        DefaultArguments: ORDERS_ARGS,
         ...extra,
       });
     },

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalGlueJobs } from '../../../../local/glue/jobs/jobs';
-import { CURATED, jobWorld, readOutput } from './job-world';
+import { jobWorld, ORDERS_ARGS, readOutput } from './job-world';
 
 const MANIFEST = `name: hashed
 source: { bookmark: false }
@@ -34,8 +34,6 @@ async function manifest(): Promise<string> {
   return path.join(dir, 'job.yml');
 }
 
-const ARGS = { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' };
-
 describe('a secret job parameter', () => {
   it('takes its value from the secret store, never from or into the run arguments', async () => {
     // Prepare
@@ -50,7 +48,7 @@ describe('a secret job parameter', () => {
         return 'pepper';
       },
     });
-    jobs.registerJob({ Name: 'hashed', manifestPath: await manifest(), DefaultArguments: ARGS });
+    jobs.registerJob({ Name: 'hashed', manifestPath: await manifest(), DefaultArguments: ORDERS_ARGS });
     // Act
     const { JobRunId = '' } = await jobs.startJobRun({
       JobName: 'hashed',
@@ -70,7 +68,7 @@ describe('a secret job parameter', () => {
     // Prepare
     const world = await jobWorld();
     await world.putRaw('a.csv', ['1,alice,10.50,2024-01-15']);
-    world.jobs.registerJob({ Name: 'hashed', manifestPath: await manifest(), DefaultArguments: ARGS });
+    world.jobs.registerJob({ Name: 'hashed', manifestPath: await manifest(), DefaultArguments: ORDERS_ARGS });
     // Act
     const { JobRunId = '' } = await world.jobs.startJobRun({ JobName: 'hashed' });
     const done = await world.jobs.whenDone(JobRunId);

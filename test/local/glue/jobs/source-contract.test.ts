@@ -6,17 +6,16 @@ import type * as Glue from '@aws-sdk/client-glue';
 import { withDuckDb } from '../../../../local/duckdb';
 import { sourceContractOf, withOptionalColumns } from '../../../../local/glue/jobs/source-contract';
 import {
-  CURATED,
   changeOrdersTable,
   HEADER,
   type JobWorld,
   jobWorld,
+  ORDERS_ARGS,
   RAW_LOCATION,
   readOutput,
   runJob,
 } from './job-world';
 
-const ORDERS_ARGS = { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' };
 const QUOTE_CONTRACT = JSON.stringify({ optional: [], partitionKeys: [], csv: { quote: "'" } });
 
 const TABLE: Glue.Table = {
