@@ -53,10 +53,6 @@ export function localPlaceholders(): Record<string, string> {
 /** The dataset registry: each dataset's folder holds its job manifest and its validations. */
 export const DATASETS_DIR = path.join(REPO_ROOT, 'datasets');
 
-export function datasetPlan(): DatasetPlan {
-  return { ...DEPLOYMENT.plan };
-}
-
 /** Every dataset of the registry under `root` (default: this repository) with its plan, crawler and job. */
 export function twinDatasets(root: string = REPO_ROOT): DatasetResources[] {
   return datasetResources(DEPLOYMENT, registry(root));
