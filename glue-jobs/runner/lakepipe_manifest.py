@@ -16,6 +16,10 @@ PARAMETER_TYPES = ("string", "date", "timestamp", "bigint", "int", "double", "bo
 SIMPLE_TYPES = ("string", "bigint", "int", "smallint", "tinyint", "double", "float", "boolean", "date", "timestamp")
 DECIMAL = re.compile(r"^decimal\((\d{1,2}),\s*(\d{1,2})\)$")
 REQUIRED_ARGS = ["JOB_NAME", "run_id", "database", "source_table", "curated_location", "manifest_s3_uri"]
+# The dataset's contract (JSON: optional columns with their types, declared partition keys); see source_contract.
+SOURCE_CONTRACT_ARG = "source_contract"
+# The S3 source option that adds each record's file as a column: input_file_name() is empty for grouped files.
+SOURCE_FILE_OPTIONS = {"attachFilename": "source_file"}
 
 
 class ManifestError(Exception):
@@ -227,7 +231,17 @@ def validate_manifest(raw):
             problems.append("parameter %s: bad argument name" % key)
         if spec.get("type") not in PARAMETER_TYPES:
             problems.append("parameter %s: type must be one of %s" % (key, ", ".join(PARAMETER_TYPES)))
-        parameters[key] = {"argument": spec.get("argument"), "type": spec.get("type"), "default": spec.get("default")}
+        secret = spec.get("secret", False)
+        if not isinstance(secret, bool):
+            problems.append("parameter %s: secret must be true or false" % key)
+        elif secret and (spec.get("type") != "string" or spec.get("default") is not None):
+            problems.append("parameter %s: a secret is a string with no default" % key)
+        parameters[key] = {
+            "argument": spec.get("argument"),
+            "type": spec.get("type"),
+            "default": spec.get("default"),
+            "secret": secret is True,
+        }
 
     steps = []
     for step in raw.get("steps") or []:
@@ -319,11 +333,14 @@ def validate_manifest(raw):
 PASS_THROUGH = re.compile(r"\$\{pass_through(?::([a-z_][a-z0-9_]*))?\}")
 
 
-def pass_through_columns(manifest, source_columns):
-    """Source columns that no step names: plain identifiers, not excepted, not source_file, not an output column."""
+def pass_through_columns(manifest, source_columns, excluded=()):
+    """Source columns that no step names: plain identifiers, not excepted, not source_file, not an output column.
+
+    `excluded`: further names that never pass through (the raw table's undeclared partition keys).
+    """
     if manifest.get("passThroughExcept") is None:
         return []
-    taken = set(manifest["passThroughExcept"]) | {"source_file"}
+    taken = set(manifest["passThroughExcept"]) | {"source_file"} | set(excluded)
     taken |= {c["name"] for out in manifest["outputs"] for c in out["columns"]}
     columns = []
     for name in source_columns:
@@ -379,14 +396,18 @@ def optional_argument_names(parameters, argv):
     return present
 
 
-def resolve_parameters(parameters, args, run_date):
+def resolve_parameters(parameters, args, run_date, read_secret=None):
     """Each parameter's value as a Python value of its type, from the argument or its default.
 
-    `run_date` (the default `run_date`) is the run's start date, UTC.
+    `run_date` (the default `run_date`) is the run's start date, UTC. A secret parameter's argument names an SSM
+    parameter; `read_secret(name)` returns its value (see ssm_secret_reader), which no message ever contains.
     """
     values = {}
     for key, spec in parameters.items():
         raw = args.get(spec["argument"])
+        if spec.get("secret"):
+            values[key] = _secret_value(key, spec, raw, read_secret)
+            continue
         if raw is None:
             raw = spec.get("default")
             if raw == "run_date":
@@ -395,6 +416,84 @@ def resolve_parameters(parameters, args, run_date):
             raise JobArgumentError("job argument --%s is required (parameter %s)" % (spec["argument"], key))
         values[key] = _typed(spec["type"], raw, spec["argument"])
     return values
+
+
+def _secret_value(key, spec, name, read_secret):
+    if not name:
+        raise JobArgumentError("job argument --%s is required (secret parameter %s)" % (spec["argument"], key))
+    if read_secret is None:
+        raise JobArgumentError("secret parameter %s needs a secret reader" % key)
+    value = read_secret(name)
+    if not isinstance(value, str) or value == "":
+        raise JobArgumentError("secret parameter %s: the parameter %s holds no value" % (key, name))
+    return value
+
+
+def ssm_secret_reader(ssm):
+    """read_secret for resolve_parameters: an SSM SecureString by name, decrypted; errors name it, never its value."""
+
+    def read(name):
+        try:
+            return ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        except Exception as error:  # the client's own error classes; the message names the parameter only
+            raise JobArgumentError("cannot read SSM parameter %s: %s" % (name, type(error).__name__)) from None
+
+    return read
+
+
+def redact(text, secrets):
+    """`text` with every secret value replaced, for messages that may quote a value."""
+    for value in secrets:
+        if value:
+            text = text.replace(value, "***")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The source contract: the same rules as the DuckDB runner (local/glue/jobs/source-contract.ts).
+
+
+def source_contract(text):
+    """The --source_contract argument parsed and checked, or None without it."""
+    if text is None or text == "":
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        raise JobArgumentError("job argument --%s is not JSON: %s" % (SOURCE_CONTRACT_ARG, error)) from None
+    if not isinstance(raw, dict) or set(raw) - {"optional", "partitionKeys", "csv"}:
+        raise JobArgumentError("job argument --%s: only optional, partitionKeys and csv" % SOURCE_CONTRACT_ARG)
+    optional = []
+    for column in raw.get("optional") or []:
+        name = column.get("name") if isinstance(column, dict) else None
+        kind = str(column.get("type", "")).strip().lower() if isinstance(column, dict) else ""
+        if not isinstance(name, str) or not IDENTIFIER.match(name) or not is_glue_type(kind):
+            raise JobArgumentError("job argument --%s: bad optional column %r" % (SOURCE_CONTRACT_ARG, column))
+        optional.append({"name": name, "type": kind})
+    keys = raw.get("partitionKeys") or []
+    if not isinstance(keys, list) or not all(isinstance(k, str) and IDENTIFIER.match(k) for k in keys):
+        raise JobArgumentError("job argument --%s: partitionKeys must be column names" % SOURCE_CONTRACT_ARG)
+    csv = raw.get("csv")
+    # The declared quote; Glue reads CSV by the table's SerDe, which the dataset's classifier sets from it.
+    if csv is not None and (not isinstance(csv, dict) or set(csv) != {"quote"} or len(str(csv["quote"])) != 1):
+        raise JobArgumentError("job argument --%s: csv must be {quote: one character}" % SOURCE_CONTRACT_ARG)
+    contract = {"optional": optional, "partitionKeys": keys}
+    if csv is not None:
+        contract["csv"] = {"quote": csv["quote"]}
+    return contract
+
+
+def missing_optional_columns(contract, columns):
+    """The contract's optional columns that the source lacks (any case), as (name, Glue type)."""
+    present = {c.lower() for c in columns}
+    return [(c["name"], c["type"]) for c in (contract or {}).get("optional", []) if c["name"] not in present]
+
+
+def undeclared_partition_keys(contract, partition_keys):
+    """The raw table's partition keys the contract does not declare: they never pass through."""
+    if contract is None:
+        return []
+    return [k for k in partition_keys if k not in contract["partitionKeys"]]
 
 
 def _typed(kind, raw, argument):

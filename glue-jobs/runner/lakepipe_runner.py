@@ -7,8 +7,10 @@ Data Catalog through a job bookmark, exposes it as view `source` (every catalog 
 The DuckDB runner of the local twin (local/glue/jobs/jobs.ts) implements the same contract.
 
 Job arguments: --JOB_NAME, --run_id, --database, --source_table, --curated_location (s3://bucket/prefix/),
---manifest_s3_uri (s3://.../glue-jobs/<job>/job.yml; the step files are read relative to it), and one
-optional --<argument> per manifest parameter (e.g. --as_of). The manifest is read from S3 rather than
+--manifest_s3_uri (s3://.../glue-jobs/<job>/job.yml; the step files are read relative to it), one
+optional --<argument> per manifest parameter (e.g. --as_of; a `secret: true` parameter's argument names an SSM
+SecureString, read with decryption and never logged), and the optional --source_contract (the dataset's optional
+columns, read as NULL of their type when the raw table lacks them, and the partition keys that may pass through). The manifest is read from S3 rather than
 shipped with --extra-files, because its step files must travel with it and S3 keeps them together.
 
 Atomicity: no output is written until every step has succeeded. Each step result is materialised
@@ -26,17 +28,24 @@ import sys
 
 from lakepipe_manifest import (
     IDENTIFIER,
-    JobArgumentError,
     REQUIRED_ARGS,
+    SOURCE_CONTRACT_ARG,
+    SOURCE_FILE_OPTIONS,
+    JobArgumentError,
     expand_pass_through,
     glue_table_input,
+    missing_optional_columns,
     optional_argument_names,
     output_location,
     parse_yaml,
     pass_through_columns,
+    redact,
     resolve_parameters,
+    source_contract,
     split_s3_uri,
+    ssm_secret_reader,
     step_key,
+    undeclared_partition_keys,
     validate_manifest,
 )
 
@@ -76,24 +85,40 @@ def drop_partitions(glue, database, table):
 
 def main(argv):
     import boto3
-    from awsglue.context import GlueContext
-    from awsglue.dynamicframe import DynamicFrame
-    from awsglue.job import Job
     from awsglue.utils import getResolvedOptions
-    from pyspark.context import SparkContext
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
 
     base = getResolvedOptions(argv, REQUIRED_ARGS)
     s3 = boto3.client("s3")
     glue = boto3.client("glue")
     manifest = read_manifest(s3, base["manifest_s3_uri"])
-    args = getResolvedOptions(argv, REQUIRED_ARGS + optional_argument_names(manifest["parameters"], argv))
+    present = optional_argument_names(manifest["parameters"], argv)
+    present += [SOURCE_CONTRACT_ARG] if ("--" + SOURCE_CONTRACT_ARG) in argv else []
+    args = getResolvedOptions(argv, REQUIRED_ARGS + present)
     database = args["database"]
     if not IDENTIFIER.match(database) or not IDENTIFIER.match(args["source_table"]):
         raise JobArgumentError("--database and --source_table must match ^[a-z_][a-z0-9_]*$")
+    contract = source_contract(args.get(SOURCE_CONTRACT_ARG))
     run_date = _dt.datetime.now(_dt.timezone.utc).date()
-    values = resolve_parameters(manifest["parameters"], args, run_date)
+    values = resolve_parameters(manifest["parameters"], args, run_date, ssm_secret_reader(boto3.client("ssm")))
+    secrets = [values[k] for k, spec in manifest["parameters"].items() if spec["secret"]]
+    try:
+        run(manifest, args, values, contract, glue)
+    except Exception as error:
+        # A Spark message may quote a value the steps computed from a secret: never let one reach the logs.
+        if not secrets:
+            raise
+        raise RuntimeError(redact("%s: %s" % (type(error).__name__, error), secrets)) from None
+
+
+def run(manifest, args, values, contract, glue):
+    from awsglue.context import GlueContext
+    from awsglue.dynamicframe import DynamicFrame
+    from awsglue.job import Job
+    from pyspark.context import SparkContext
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    database = args["database"]
 
     sc = SparkContext.getOrCreate()
     glue_context = GlueContext(sc)
@@ -108,31 +133,41 @@ def main(argv):
     ensure_output_tables(glue, database, manifest, args["curated_location"])
 
     # Source: through the bookmark when the manifest asks for it (the job must run with job-bookmark-enable).
+    # Each record's file from the S3 source itself (attachFilename): input_file_name() is empty for grouped files.
     source = glue_context.create_dynamic_frame.from_catalog(
         database=database,
         table_name=args["source_table"],
         transformation_ctx="source" if manifest["bookmark"] else "",
+        additional_options=dict(SOURCE_FILE_OPTIONS),
     )
     # A column typed differently across files becomes a Glue "choice"; the steps cast through STRING anyway.
     source = source.resolveChoice(choice="cast:string").toDF()
     if not source.columns:  # nothing new since the bookmark: an empty frame has no schema at all
         source = spark.table("`%s`.`%s`" % (database, args["source_table"])).limit(0)
+    if "source_file" not in source.columns:
+        source = source.withColumn("source_file", F.lit(None).cast("string"))
     # Every column as text, as the DuckDB runner reads it: the steps cast as the manifest says. Raw columns no step
-    # names pass through (the manifest's source.passThrough).
+    # names pass through (the manifest's source.passThrough), partition keys only when the dataset declares them.
     source = source.select([F.col("`%s`" % c).cast("string").alias(c) for c in source.columns])
-    pass_through = pass_through_columns(manifest, source.columns)
+    table = glue.get_table(DatabaseName=database, Name=args["source_table"])["Table"]
+    partition_keys = [k["Name"] for k in table.get("PartitionKeys", [])]
+    pass_through = pass_through_columns(
+        manifest, source.columns, excluded=undeclared_partition_keys(contract, partition_keys)
+    )
+    # An optional column the raw table lacks reads as NULL of its declared type, so the steps may name it.
+    for name, kind in missing_optional_columns(contract, source.columns):
+        source = source.withColumn(name, F.lit(None).cast(kind))
     # The steps read _corrupt_record, a malformed CSV row's text, which the DuckDB runner sets; Glue's reader
     # flags no row, so here it is NULL unless the source has it.
     if "_corrupt_record" not in source.columns:
         source = source.withColumn("_corrupt_record", F.lit(None).cast("string"))
-    source = source.withColumn("source_file", F.input_file_name())
     source.createOrReplaceTempView("source")
     # One row per file read, for the audit step. Spark knows a file by its rows only, so unlike the DuckDB runner
     # it lists no file that held no data rows.
     source.select("source_file").distinct().createOrReplaceTempView("source_files")
-    # input_file_name() is empty when Spark cannot tell the file (e.g. some grouped reads): fail before any step.
-    if source.filter(F.col("source_file") == "").limit(1).count():
-        raise RuntimeError("input_file_name() returned no file name; lineage would be lost")
+    # A record without its file would lose its lineage: fail before any step.
+    if source.filter(F.col("source_file").isNull() | (F.col("source_file") == "")).limit(1).count():
+        raise RuntimeError("the S3 source attached no file name to a record; lineage would be lost")
 
     spark_types = {"string": T.StringType(), "date": T.DateType(), "timestamp": T.TimestampType()}
     spark_types.update({"bigint": T.LongType(), "int": T.IntegerType(), "double": T.DoubleType()})

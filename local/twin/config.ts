@@ -8,7 +8,8 @@ import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 import { datasetContracts } from '../../infra/datasets.cjs';
 // The one definition of each dataset, shared with the deployment (datasets/<name>/dataset.yml).
-import { datasetNamed, requiredColumns } from '../../infra/registry.cjs';
+import { datasetNamed, registry, requiredColumns } from '../../infra/registry.cjs';
+import { type DatasetResources, datasetResources } from './dataset-resources';
 import { placeholderArns, readDeployment } from './deployment';
 
 /** The repository root: handlers, the ASL, job manifests and validations are read from here. */
@@ -52,8 +53,9 @@ export function localPlaceholders(): Record<string, string> {
 /** The dataset registry: each dataset's folder holds its job manifest and its validations. */
 export const DATASETS_DIR = path.join(REPO_ROOT, 'datasets');
 
-export function datasetPlan(): DatasetPlan {
-  return { ...DEPLOYMENT.plan };
+/** Every dataset of the registry under `root` (default: this repository) with its plan, crawler and job. */
+export function twinDatasets(root: string = REPO_ROOT): DatasetResources[] {
+  return datasetResources(DEPLOYMENT, registry(root));
 }
 
 export interface TwinSettings {
@@ -73,6 +75,8 @@ export interface TwinSettings {
   /** Another ASL file or job manifest (tests of the refusal and failure paths); default: the repository's. */
   aslFile?: string;
   jobManifest?: string;
+  /** A root holding another `datasets/` registry (tests of a dataset added by configuration); default: the repository. */
+  datasetsRoot?: string;
 }
 
 /** A number from the environment, refused with a ConfigError naming the variable when it is not what `fits` wants. */
@@ -129,21 +133,22 @@ export function defaultSettings(home: string, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-export function startPipelineConfig(plan: DatasetPlan) {
+/** start-pipeline's configuration serving these plans (prefix -> dataset), as DATASETS gives them when deployed. */
+export function startPipelineConfig(plans: DatasetPlan | DatasetPlan[]) {
   return loadStartPipelineConfig({
     STATE_MACHINE_ARN: STATE_MACHINE.arn,
     RAW_BUCKET: BUCKETS.raw,
-    DATASETS: JSON.stringify([plan]),
+    DATASETS: JSON.stringify(Array.isArray(plans) ? plans : [plans]),
   });
 }
 
-export function screenFilesConfig() {
-  return loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify(datasetContracts()) });
+export function screenFilesConfig(root: string = REPO_ROOT) {
+  return loadScreenFilesConfig({ DATASET_CONTRACTS: JSON.stringify(datasetContracts(registry(root))) });
 }
 
 export function prepareValidationsConfig(settings: TwinSettings) {
   return loadPrepareValidationsConfig({
-    DATASETS_DIR,
+    DATASETS_DIR: settings.datasetsRoot ? path.join(settings.datasetsRoot, 'datasets') : DATASETS_DIR,
     REJECTED_SHARE_MAX: String(settings.rejectedShareMax),
   });
 }

@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
+import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { DEFAULT_SUPPORTED_EXTENSIONS } from '../../functions/start-pipeline/app';
 import type { ExecutionRecord } from '../sfn/execution-store';
 import { type LandedObject, nextSequencer, sqsEvents } from './arrival-events';
@@ -48,7 +49,7 @@ export async function checkFiles(files: string[]): Promise<void> {
 }
 
 /**
- * Puts each file under the dataset's raw prefix. A key that already holds the same bytes is reused (the
+ * Puts each file under the dataset's raw prefix (the default dataset's unless a plan is given). A key that already holds the same bytes is reused (the
  * same arrival again: its execution name is the same, so it is not processed twice); a key holding other
  * bytes is refused rather than overwritten, so nothing already landed is lost.
  */
@@ -56,12 +57,12 @@ export async function landFiles(
   twin: Twin,
   files: string[],
   now = new Date(),
-  prefix = twin.plan.prefix,
+  plan: Pick<DatasetPlan, 'prefix'> = twin.plan,
 ): Promise<LandedObject[]> {
   await checkFiles(files);
   const landed: LandedObject[] = [];
   for (const file of files) {
-    const key = `${prefix}${path.basename(file)}`;
+    const key = `${plan.prefix}${path.basename(file)}`;
     const put = await twin.s3.putFile({ Bucket: BUCKETS.raw, Key: key, File: file, IfDifferent: 'refuse' });
     landed.push({
       bucket: BUCKETS.raw,

@@ -6,6 +6,7 @@ import { createHandler as createBuildNotification } from '../../functions/build-
 import { createHandler as createCheckCatalog } from '../../functions/check-catalog/app';
 import { createHandler as createPrepareValidations } from '../../functions/prepare-validations/app';
 import { createHandler as createScreenFiles } from '../../functions/screen-files/app';
+import { ConfigError } from '../../functions/shared/errors';
 import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import type { Ports } from '../../functions/shared/ports';
 import { createHandler as createStartPipeline } from '../../functions/start-pipeline/app';
@@ -27,7 +28,6 @@ import { Workspace } from '../workspace';
 import {
   BUCKETS,
   DEPLOYMENT,
-  datasetPlan,
   functionArn,
   localPlaceholders,
   prepareValidationsConfig,
@@ -37,14 +37,20 @@ import {
   startPipelineConfig,
   TOPIC_ARN,
   type TwinSettings,
+  twinDatasets,
 } from './config';
+import type { DatasetResources } from './dataset-resources';
+import { twinSecrets } from './secrets';
 
 export const ASL_FILE = path.join(REPO_ROOT, 'state-machines', 'pipeline.asl.yml');
 
 export interface Twin {
   settings: TwinSettings;
   workspace: Workspace;
+  /** The default dataset's plan (`customer_transactions`, where `lakepipe run` lands files unless told otherwise). */
   plan: DatasetPlan;
+  /** Every dataset the twin serves, with its plan, crawler and job (the registry). */
+  datasets: DatasetResources[];
   s3: LocalS3;
   catalog: LocalGlueCatalog;
   crawlers: LocalCrawlers;
@@ -72,23 +78,32 @@ export function lambdaContext(functionName: string): Context {
 
 type Services = Pick<Twin, 's3' | 'catalog' | 'crawlers' | 'jobs' | 'athena' | 'sns'> & { glue: LocalGlue };
 
-/** The local AWS services, with the buckets, database, crawler and job the deployment declares. */
-async function openServices(settings: TwinSettings, workspace: Workspace, plan: DatasetPlan): Promise<Services> {
+/** The local AWS services, with the buckets, database, and every dataset's classifier, crawler and job. */
+async function openServices(
+  settings: TwinSettings,
+  workspace: Workspace,
+  plan: DatasetPlan,
+  datasets: DatasetResources[],
+): Promise<Services> {
   const s3 = new LocalS3(workspace);
   for (const bucket of Object.values(BUCKETS)) await s3.createBucket({ Bucket: bucket });
   const catalog = new LocalGlueCatalog(workspace);
   await catalog.ensureDatabase(plan.database);
   const crawlers = new LocalCrawlers({ workspace, catalog });
-  await crawlers.defineCrawler(DEPLOYMENT.crawler);
-  const jobs = new LocalGlueJobs({ workspace, catalog });
-  const job = DEPLOYMENT.job;
-  jobs.registerJob({
-    Name: job.Name,
-    manifestPath: settings.jobManifest ?? job.manifestFile,
-    DefaultArguments: { ...job.DefaultArguments, ...(settings.asOf ? { '--as_of': settings.asOf } : {}) },
-    MaxConcurrentRuns: job.MaxConcurrentRuns,
-    Timeout: job.Timeout,
-  });
+  const jobs = new LocalGlueJobs({ workspace, catalog, secrets: twinSecrets(workspace.home) });
+  for (const { classifier, crawler, job, plan: own } of datasets) {
+    await crawlers.createClassifier({ CsvClassifier: classifier });
+    await crawlers.defineCrawler(crawler);
+    // Another manifest replaces the default dataset's (tests of the failure paths).
+    const manifest = own.dataset === plan.dataset ? settings.jobManifest : undefined;
+    jobs.registerJob({
+      Name: job.Name,
+      manifestPath: manifest ?? job.manifestFile,
+      DefaultArguments: { ...job.DefaultArguments, ...(settings.asOf ? { '--as_of': settings.asOf } : {}) },
+      MaxConcurrentRuns: job.MaxConcurrentRuns,
+      Timeout: job.Timeout,
+    });
+  }
   const athena = new LocalAthena({
     workspace,
     catalog,
@@ -105,7 +120,7 @@ async function openServices(settings: TwinSettings, workspace: Workspace, plan: 
 /** The task Lambdas' in-process handlers, by the local function ARN the resolved ASL names them with. */
 function taskLambdas(settings: TwinSettings, services: Services): Record<string, LambdaHandler> {
   const handlers: Record<string, unknown> = {
-    'screen-files': createScreenFiles({ config: screenFilesConfig(), s3: services.s3 }),
+    'screen-files': createScreenFiles({ config: screenFilesConfig(settings.datasetsRoot), s3: services.s3 }),
     'check-catalog': createCheckCatalog({ glue: services.glue }),
     'prepare-validations': createPrepareValidations({ config: prepareValidationsConfig(settings) }),
     'build-notification': createBuildNotification(),
@@ -165,10 +180,30 @@ function lockedHandler(lock: WorkspaceLock, handler: Twin['startPipeline']): Twi
   };
 }
 
+/** The deployment's default dataset (`customer_transactions`) when the registry has it, else the first. */
+function defaultPlan(datasets: DatasetResources[]): DatasetPlan {
+  const found = datasets.find((d) => d.plan.dataset === DEPLOYMENT.plan.dataset) ?? datasets[0];
+  if (!found) throw new Error('the registry declares no dataset');
+  return { ...found.plan };
+}
+
+/** The plan of a dataset the twin serves; a name it does not serve is refused with the names it does. */
+export function planFor(twin: Pick<Twin, 'datasets'>, dataset: string): DatasetPlan {
+  const found = twin.datasets.find((d) => d.plan.dataset === dataset);
+  if (!found) {
+    throw new ConfigError(
+      `unknown dataset "${dataset}" (have: ${twin.datasets.map((d) => d.plan.dataset).join(', ')})`,
+      'dataset',
+    );
+  }
+  return { ...found.plan };
+}
+
 export async function createTwin(settings: TwinSettings): Promise<Twin> {
   const workspace = await Workspace.open(settings.home);
-  const plan = datasetPlan();
-  const services = await openServices(settings, workspace, plan);
+  const datasets = twinDatasets(settings.datasetsRoot);
+  const plan = defaultPlan(datasets);
+  const services = await openServices(settings, workspace, plan, datasets);
   const { glue, athena, sns, s3 } = services;
   const lambdas = taskLambdas(settings, services);
   const definition = await loadDefinition(settings.aslFile ?? ASL_FILE, localPlaceholders());
@@ -184,11 +219,13 @@ export async function createTwin(settings: TwinSettings): Promise<Twin> {
   };
   const sfn = createSfn(settings, { store, definition, ports, lambdas, lock, observe });
   await store.markInterrupted();
-  const startPipeline = createStartPipeline({ config: startPipelineConfig(plan), glue, sfn });
+  const plans = datasets.map((d) => d.plan);
+  const startPipeline = createStartPipeline({ config: startPipelineConfig(plans), glue, sfn });
   return {
     settings,
     workspace,
     plan,
+    datasets,
     ...services,
     store,
     sfn,

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import { errorMessage, hasErrorName } from '../../functions/shared/errors';
+import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import type { LandedObject } from './arrival-events';
 import { type ArrivalResult, deliverArrivals, landFiles } from './pipeline-run';
 import type { Twin } from './twin';
@@ -14,6 +15,8 @@ export const DEFAULT_SETTLE_MS = 3000;
 
 export interface WatchOptions {
   dir: string;
+  /** The dataset whose raw prefix the files land under; default: the twin's default dataset. */
+  plan?: Pick<DatasetPlan, 'prefix'>;
   /** How long to collect arrivals after the first one before delivering them (SQS batching window). */
   batchWindowMs: number;
   /** A file counts as completely written when its size has not changed for this long. */
@@ -95,7 +98,7 @@ export class LandingWatcher {
     const landed: LandedObject[] = [];
     for (const file of files) {
       try {
-        landed.push(...(await landFiles(this.twin, [file])));
+        landed.push(...(await landFiles(this.twin, [file], new Date(), this.options.plan)));
         this.rejected.delete(file);
       } catch (error) {
         const reason = rejection(error);

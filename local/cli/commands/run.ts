@@ -48,7 +48,7 @@ async function run({ io, home }: CommandContext, files: string[], options: RunOp
   const { twin, progress } = await openTwin(home, io);
   try {
     const inputs = files.length ? files : [await sampleFile(home, options.dataset, Math.floor(rows), io)];
-    const landed = await landFiles(twin, inputs, new Date(), prefix).catch((error: unknown) => {
+    const landed = await landFiles(twin, inputs, new Date(), { prefix }).catch((error: unknown) => {
       throw hasErrorName(error, 'BadInputError') ? new UsageError(errorMessage(error)) : error;
     });
     io.progress(`landed ${landed.length} file(s) in s3://${landed[0]?.bucket}/${prefix}`);

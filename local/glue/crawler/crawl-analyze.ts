@@ -34,6 +34,14 @@ export interface CsvDialect {
   encoding: 'UTF-8' | 'ISO-8859-1';
 }
 
+/** A Glue CSV classifier's dialect (CreateClassifier's CsvClassifier): used instead of the sniffer's guesses. */
+export interface CsvClassifierDialect {
+  delimiter?: string;
+  quote?: string;
+  /** PRESENT: the first line names the columns; ABSENT: it is data; UNKNOWN: the sniffer decides. */
+  header: 'PRESENT' | 'ABSENT' | 'UNKNOWN';
+}
+
 export type FileAnalysis =
   | {
       readable: true;
@@ -157,6 +165,7 @@ async function analyseCsv(
   sample: Buffer,
   compression: 'none' | 'gzip',
   complete: boolean,
+  classifier?: CsvClassifierDialect,
 ): Promise<FileAnalysis> {
   const cut = cutAtLineEnd(sample, complete);
   const header = firstLine(cut);
@@ -165,6 +174,7 @@ async function analyseCsv(
     return { readable: false, reason: `more than ${MAX_COLUMNS} columns in the first line` };
   }
   const encoding = isValidUtf8(cut) ? 'UTF-8' : 'ISO-8859-1';
+  const declared = classifierOptions(classifier);
   const rows = await withSampleFile(
     cut,
     '.csv',
@@ -173,7 +183,7 @@ async function analyseCsv(
         `SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat
          FROM sniff_csv(${sqlString(escapeGlob(target))}, null_padding=true, strict_mode=false, encoding=${sqlString(
            encoding === 'UTF-8' ? 'utf-8' : 'latin-1',
-         )})`,
+         )}${declared})`,
       ),
     directSample(file, complete, compression),
   );
@@ -192,6 +202,9 @@ async function analyseCsv(
     return { name: normaliseName(c.name, i, sniff.HasHeader), type };
   });
   const unset = (v: string) => (v === '(empty)' ? '' : v);
+  // A declared quote is echoed by the sniffer whether or not the sample quotes anything; like Glue's classifier
+  // with Serde None, the SerDe still follows what the file holds, so an unquoted file keeps LazySimpleSerDe.
+  const quoted = classifier?.quote === undefined || cut.includes(classifier.quote);
   return {
     readable: true,
     format: 'csv',
@@ -199,13 +212,23 @@ async function analyseCsv(
     columns: inferred,
     csv: {
       delimiter: sniff.Delimiter,
-      quote: unset(sniff.Quote),
+      quote: quoted ? unset(sniff.Quote) : '',
       escape: unset(sniff.Escape),
       hasHeader: sniff.HasHeader,
       encoding,
     },
     averageRecordSize: Math.round(cut.length / lineCount(cut)),
   };
+}
+
+/** sniff_csv options fixing what a CSV classifier declares, each value a SQL literal. */
+function classifierOptions(classifier: CsvClassifierDialect | undefined): string {
+  if (!classifier) return '';
+  const options: string[] = [];
+  if (classifier.delimiter) options.push(`delim=${sqlString(classifier.delimiter)}`);
+  if (classifier.quote) options.push(`quote=${sqlString(classifier.quote)}`);
+  if (classifier.header !== 'UNKNOWN') options.push(`header=${classifier.header === 'PRESENT'}`);
+  return options.map((o) => `, ${o}`).join('');
 }
 
 async function analyseJson(
@@ -260,8 +283,11 @@ async function analyseParquet(db: DuckDb, file: string, size: number): Promise<F
   };
 }
 
-/** Classifies one file and infers its schema from a sample. Never throws for bad content: it reports why. */
-export async function analyseFile(db: DuckDb, file: string): Promise<FileAnalysis> {
+/**
+ * Classifies one file and infers its schema from a sample. Never throws for bad content: it reports why. A CSV
+ * classifier's dialect, when the crawler has one, replaces the sniffer's guesses for a CSV file.
+ */
+export async function analyseFile(db: DuckDb, file: string, csv?: CsvClassifierDialect): Promise<FileAnalysis> {
   try {
     const { head, size, tail } = await readHead(file, SAMPLE_BYTES);
     if (size === 0) return { readable: false, reason: 'empty file' };
@@ -293,7 +319,7 @@ export async function analyseFile(db: DuckDb, file: string): Promise<FileAnalysi
       .replace(/^\uFEFF/, '')
       .trimStart();
     if (text.startsWith('{') || text.startsWith('[')) return await analyseJson(db, file, sample, compression, complete);
-    return await analyseCsv(db, file, sample, compression, complete);
+    return await analyseCsv(db, file, sample, compression, complete, csv);
   } catch (error) {
     const message = errorMessage(error).split('\n')[0] ?? String(error);
     return { readable: false, reason: message };

@@ -1,4 +1,5 @@
-// Local Glue crawlers: createCrawler (its Configuration honoured, see crawler-config.ts), startCrawler running the
+// Local Glue crawlers: createCrawler (its Configuration honoured, see crawler-config.ts), createClassifier (a CSV
+// classifier's delimiter, quote and header replace the sniffer's guesses), startCrawler running the
 // crawl in the background, getCrawler with State and LastCrawl, stopCrawler, getCrawlerMetrics (table counts).
 // The full result of the last crawl (files read, unreadable files with their keys and reasons, schema changes)
 // is a side method, `getLastCrawlReport`, and a JSON file `<home>/crawlers/<name>.last-crawl.json`.
@@ -10,7 +11,7 @@ import { wasInterrupted } from '../../interrupted-runs';
 import { parseS3Uri } from '../../s3/s3-paths';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
 import { catalogName, type LocalGlueCatalog } from '../catalog/catalog';
-import { analyseFile } from './crawl-analyze';
+import { analyseFile, type CsvClassifierDialect } from './crawl-analyze';
 import { type AnalysedFile, type FoundFile, findFiles, placeFiles } from './crawl-files';
 import { type CrawlReport, newCrawlReport, reportUnreadable } from './crawl-report';
 import { writeCatalog } from './crawl-tables';
@@ -55,6 +56,42 @@ export class LocalCrawlers {
   }
   private reportFile(name: string) {
     return this.workspace.dir('crawlers', `${name}.last-crawl.json`);
+  }
+  private classifierFile(name: string) {
+    return this.workspace.dir('crawlers', 'classifiers', `${name}.json`);
+  }
+
+  /**
+   * Glue's CreateClassifier for a CSV classifier, except that an existing name is redefined, so the twin can apply
+   * the deployment's definition at every start. Other kinds (grok, XML, JSON) are refused: the crawler reads none.
+   */
+  async createClassifier(input: Glue.CreateClassifierRequest): Promise<Glue.CreateClassifierResponse> {
+    const csv = input.CsvClassifier;
+    if (!csv || input.GrokClassifier || input.XMLClassifier || input.JsonClassifier) {
+      throw new AwsServiceError('InvalidInputException', 'Only a CsvClassifier is supported locally.');
+    }
+    const name = LocalCrawlers.validName(csv.Name);
+    for (const [field, value] of [
+      ['Delimiter', csv.Delimiter],
+      ['QuoteSymbol', csv.QuoteSymbol],
+    ] as const) {
+      if (value !== undefined && value.length !== 1) {
+        throw new AwsServiceError('InvalidInputException', `CsvClassifier ${name}: ${field} must be one character.`);
+      }
+    }
+    const stored: Glue.CsvClassifier = { ...csv, Name: name };
+    await writeJsonAtomic(this.classifierFile(name), stored);
+    return {};
+  }
+
+  /** The dialect of the crawler's first CSV classifier; a classifier that is not defined fails the crawl. */
+  private async csvDialect(crawler: Glue.Crawler): Promise<CsvClassifierDialect | undefined> {
+    const name = crawler.Classifiers?.[0];
+    if (name === undefined) return undefined;
+    const csv = await readJsonIfExists<Glue.CsvClassifier>(this.classifierFile(LocalCrawlers.validName(name)));
+    if (!csv) throw new AwsServiceError('EntityNotFoundException', `Classifier ${name} does not exist`);
+    const header = csv.ContainsHeader === 'PRESENT' || csv.ContainsHeader === 'ABSENT' ? csv.ContainsHeader : 'UNKNOWN';
+    return { delimiter: csv.Delimiter, quote: csv.QuoteSymbol, header };
   }
 
   private static validName(name: string | undefined): string {
@@ -237,7 +274,7 @@ export class LocalCrawlers {
     try {
       const config = parseConfiguration(crawler.Configuration);
       const found = await findFiles(this.workspace, crawler, report);
-      const analysed = await this.analyse(found, report, name);
+      const analysed = await this.analyse(found, report, name, await this.csvDialect(crawler));
       if (this.stopRequested.has(name)) {
         report.status = 'CANCELLED';
       } else {
@@ -275,13 +312,18 @@ export class LocalCrawlers {
     await this.save(record);
   }
 
-  private async analyse(found: FoundFile[], report: CrawlReport, name: string): Promise<AnalysedFile[]> {
+  private async analyse(
+    found: FoundFile[],
+    report: CrawlReport,
+    name: string,
+    csv: CsvClassifierDialect | undefined,
+  ): Promise<AnalysedFile[]> {
     const analysed: AnalysedFile[] = [];
     const db = await DuckDb.open({ threads: 2, memoryLimit: '1GB' });
     try {
       for (const file of found) {
         if (this.stopRequested.has(name)) break;
-        const analysis = await analyseFile(db, file.file);
+        const analysis = await analyseFile(db, file.file, csv);
         if (analysis.readable) report.filesRead++;
         else reportUnreadable(report, file.uri, analysis.reason);
         analysed.push({ ...file, analysis });

@@ -26,7 +26,18 @@ export function identifierArg(args: Record<string, string>, name: string): strin
   return value;
 }
 
-function parameterValue(name: string, p: ManifestParameter, args: Record<string, string>, startedOn: Date): string {
+function parameterValue(
+  name: string,
+  p: ManifestParameter,
+  args: Record<string, string>,
+  startedOn: Date,
+  secrets: Record<string, string>,
+): string {
+  if (p.secret) {
+    const secret = secrets[name];
+    if (secret === undefined) throw new JobRunError(`secret parameter ${name} has no value: no secret store`);
+    return secret;
+  }
   const given = args[`--${p.argument}`];
   if (given !== undefined) return given;
   if (p.default === 'run_date') return startedOn.toISOString().slice(0, 10);
@@ -34,16 +45,20 @@ function parameterValue(name: string, p: ManifestParameter, args: Record<string,
   throw new JobRunError(`parameter ${name} needs job argument --${p.argument}`);
 }
 
-/** One-row `job_args` with every manifest parameter, values bound as parameters and cast in SQL. */
+/**
+ * One-row `job_args` with every manifest parameter, values bound as parameters and cast in SQL. A secret
+ * parameter's value comes from `secrets` (by parameter name), never from the run's arguments.
+ */
 export async function defineJobArgs(
   db: DuckDb,
   manifest: JobManifest,
   args: Record<string, string>,
   startedOn: Date,
+  secrets: Record<string, string> = {},
 ): Promise<void> {
   const entries = Object.entries(manifest.parameters);
   if (entries.length === 0) return;
-  const values = entries.map(([name, p]) => parameterValue(name, p, args, startedOn));
+  const values = entries.map(([name, p]) => parameterValue(name, p, args, startedOn, secrets));
   const cols = entries.map(([name, p], i) => `CAST($${i + 1} AS ${PARAM_TYPES[p.type]}) AS ${sqlIdentifier(name)}`);
   try {
     await db.run(`CREATE TEMP TABLE job_args AS SELECT ${cols.join(', ')}`, values);

@@ -67,6 +67,8 @@ const parameterSchema = z.strictObject({
   type: z.enum(PARAMETER_TYPES),
   /** A literal, or `run_date` (the run's start date, UTC). */
   default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  /** The value is a secret: the runner resolves it (SSM on AWS, the twin's secret store) and never shows it. */
+  secret: z.boolean().optional(),
 });
 
 const outputSchema = z.strictObject({
@@ -134,6 +136,11 @@ const RESERVED_VIEWS = new Set(['source', 'source_files', 'job_args']);
 
 function checkConsistency(m: z.infer<typeof manifestSchema>): string[] {
   const problems: string[] = [];
+  for (const [name, p] of Object.entries(m.parameters)) {
+    if (p.secret && (p.type !== 'string' || p.default !== undefined)) {
+      problems.push(`parameter "${name}": a secret is a string with no default`);
+    }
+  }
   const stepNames = new Set<string>();
   for (const step of m.steps) {
     if (RESERVED_VIEWS.has(step.name)) problems.push(`step name "${step.name}" is reserved`);

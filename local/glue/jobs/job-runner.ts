@@ -26,6 +26,7 @@ import {
 } from './job-output';
 import { JobRunError, throwIfAborted } from './job-run-error';
 import { expandPassThrough, passThroughColumns } from './pass-through';
+import { exceptUndeclaredPartitionKeys, sourceContractOf, withOptionalColumns } from './source-contract';
 import { SourceRowCounter } from './source-rows';
 import { buildSourceScan, sourceFilesSelect } from './source-scan';
 import { materializeStep } from './step-files';
@@ -42,6 +43,8 @@ export interface JobRunRequest {
   runId: string;
   /** DefaultArguments merged with the run's Arguments, keys with their `--`. */
   args: Record<string, string>;
+  /** The values of the manifest's secret parameters, by parameter name (never in `args`, so never recorded). */
+  secrets?: Record<string, string>;
   startedOn: Date;
   /** Aborting interrupts the running statement (job Timeout). */
   signal?: AbortSignal;
@@ -143,7 +146,8 @@ export async function executeJobRun(req: JobRunRequest): Promise<JobRunStats> {
 }
 
 async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<JobRunStats> {
-  const run = await resolveRun(req, parallelSource);
+  const manifest = await exceptUndeclaredPartitionKeys(req.manifest, req.catalog, req.args);
+  const run = await resolveRun({ ...req, manifest }, parallelSource);
   const db = await DuckDb.open({ threads: req.threads ?? 2, memoryLimit: req.memoryLimit });
   const interrupt = (): void => db.connection.interrupt();
   req.signal?.addEventListener('abort', interrupt);
@@ -153,7 +157,7 @@ async function runOnce(req: JobRunRequest, parallelSource: boolean): Promise<Job
     run.named = await defineCatalogViews(db, { ...req, ...run, outputLocations: run.locations });
     const plan = await planStepKinds(db, run.manifest, req.stepsAs ?? 'auto');
     const source = await defineSource(db, run, plan, parallelSource);
-    await defineJobArgs(db, run.manifest, req.args, req.startedOn);
+    await defineJobArgs(db, run.manifest, req.args, req.startedOn, req.secrets);
     await source.counter?.start();
     for (const step of run.manifest.steps) await runStep(db, run, plan, step, source.counter);
     await source.counter?.stop();
@@ -228,16 +232,19 @@ async function configureSession(db: DuckDb, runDir: string): Promise<void> {
  * profiles of the statements that read it.
  */
 async function defineSource(db: DuckDb, run: RunContext, plan: StepPlan, parallel: boolean): Promise<SourceDefinition> {
+  const contract = sourceContractOf(run.req.args);
   const scan = await buildSourceScan(db, run.req.workspace, {
     table: run.source,
     partitions: run.sourcePartitions,
     files: run.files.map((f) => f.uri),
     parallel,
+    quote: contract?.csv?.quote,
   });
+  const sourceSql = withOptionalColumns(scan.sql, run.source, contract);
   await db.run(`CREATE TEMP VIEW source_files AS ${sourceFilesSelect(scan.files)}`);
   const copySource = run.req.materializeSource ?? 'auto';
   if (copySource === false || (copySource === 'auto' && plan.sourceReads !== undefined && plan.sourceReads <= 1)) {
-    await db.run(`CREATE TEMP VIEW source AS ${scan.sql}`);
+    await db.run(`CREATE TEMP VIEW source AS ${sourceSql}`);
     if (scan.files.length === 0 || !scan.scansEveryRow) return {};
     const profile = path.join(run.runDir, 'profile.json');
     return {
@@ -249,7 +256,7 @@ async function defineSource(db: DuckDb, run: RunContext, plan: StepPlan, paralle
     };
   }
   const steps = path.join(run.runDir, 'steps');
-  const copiedRows = await materializeStep(db, 'source', `SELECT * FROM ${scan.sql} AS t`, steps);
+  const copiedRows = await materializeStep(db, 'source', `SELECT * FROM ${sourceSql} AS t`, steps);
   run.stats.materialized.push('source');
   return { copiedRows };
 }

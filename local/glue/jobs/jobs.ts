@@ -10,9 +10,9 @@ import { wasInterrupted } from '../../interrupted-runs';
 import { pageOf } from '../../paging';
 import { readJsonIfExists, type Workspace, writeJsonAtomic } from '../../workspace';
 import { JobBookmarks } from './job-bookmarks';
-import { loadManifest } from './job-manifest';
+import { type JobManifest, loadManifest } from './job-manifest';
 import type { JobCatalog } from './job-output';
-import { executeJobRun, type JobRunRequest, type JobRunStats } from './job-runner';
+import { executeJobRun, JobRunError, type JobRunRequest, type JobRunStats } from './job-runner';
 
 export interface LocalJobDefinition {
   Name: string;
@@ -35,6 +35,16 @@ export interface LocalGlueJobsOptions {
   shimsFile?: string;
   /** Runner tuning (bench/job.ts measures both); defaults are the runner's. */
   runner?: Pick<JobRunRequest, 'stepsAs' | 'materializeSource'>;
+  /**
+   * The value of a secret parameter, from its argument's name and the run's value of that argument (on AWS the
+   * name of an SSM parameter); without a store, a manifest with a secret parameter fails its runs.
+   */
+  secrets?: (argument: string, given: string | undefined) => Promise<string>;
+}
+
+/** `text` with every secret value replaced. */
+function redact(text: string, secrets: string[]): string {
+  return secrets.reduce((out, secret) => (secret ? out.replaceAll(secret, '***') : out), text);
 }
 
 /** What `<home>/jobs/<job>/runs/<id>.json` holds: the JobRun (dates as ISO text) and the run's counts. */
@@ -167,11 +177,13 @@ export class LocalGlueJobs {
     timer.unref();
     const t0 = performance.now();
     let jobRun = { ...stored.jobRun };
+    let secrets: Record<string, string> = {};
     try {
       jobRun = { ...jobRun, JobRunState: 'RUNNING', LastModifiedOn: this.clock().toISOString() };
       await this.writeRun({ jobRun });
       await this.removeStaleStaging(def.Name);
       const manifest = await loadManifest(def.manifestPath);
+      secrets = await this.secretValues(manifest, jobRun.Arguments ?? {});
       const stats = await executeJobRun({
         workspace: this.options.workspace,
         catalog: this.options.catalog,
@@ -180,6 +192,7 @@ export class LocalGlueJobs {
         jobName: def.Name,
         runId: id,
         args: jobRun.Arguments ?? {},
+        secrets,
         startedOn,
         signal: controller.signal,
         threads: this.options.threads,
@@ -192,12 +205,26 @@ export class LocalGlueJobs {
     } catch (error) {
       const timedOut = controller.signal.aborted;
       jobRun = this.finished(jobRun, timedOut ? 'TIMEOUT' : 'FAILED', t0);
-      jobRun.ErrorMessage = timedOut ? `Job run timed out after ${timeoutMinutes} minute(s).` : errorMessage(error);
+      // A step's error may quote a value computed from a secret: the record never holds one.
+      jobRun.ErrorMessage = timedOut
+        ? `Job run timed out after ${timeoutMinutes} minute(s).`
+        : redact(errorMessage(error), Object.values(secrets));
       await this.writeRun({ jobRun });
     } finally {
       clearTimeout(timer);
     }
     return toJobRun(jobRun);
+  }
+
+  /** The manifest's secret parameters' values, by parameter name, from the secret store. */
+  private async secretValues(manifest: JobManifest, args: Record<string, string>): Promise<Record<string, string>> {
+    const values: Record<string, string> = {};
+    for (const [name, p] of Object.entries(manifest.parameters)) {
+      if (!p.secret) continue;
+      if (!this.options.secrets) throw new JobRunError(`secret parameter ${name} has no value: no secret store`);
+      values[name] = await this.options.secrets(p.argument, args[`--${p.argument}`]);
+    }
+    return values;
   }
 
   /** Staging (and spill) folders of runs that a stopped twin left behind: never visible, but they hold disk. */

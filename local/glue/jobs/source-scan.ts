@@ -2,7 +2,8 @@
 // catalog column as text. The steps cast as the manifest says, so raw columns keep the file's text and no
 // sampling decision of the crawler (column types, whether the sample held quotes) changes what a row contains.
 //
-// CSV is read with RFC 4180 quoting (`"` quotes, `""` escapes) whatever the table's SerDe says. Empty fields:
+// CSV is read with RFC 4180 quoting (`"` quotes, `""` escapes) whatever the table's SerDe says, or with the quote
+// the dataset declares (the job's source contract), doubled to escape it. Empty fields:
 // a quoted empty string `""` stays '' as in Spark's CSV reader (emptyValue defaults to ""); an unquoted empty
 // field stays '' too, as in Hive, whose null marker is `\N` (serialization.null.format). Quoted newlines need
 // DuckDB's single-threaded scanner when rows are padded: read in parallel, the scan fails with an error that
@@ -28,6 +29,8 @@ export interface SourceScanOptions {
   files: string[];
   /** Read CSV with DuckDB's parallel scanner (see the top of this file). */
   parallel: boolean;
+  /** The dataset's declared CSV quote (doubled to escape it); default `"`. */
+  quote?: string;
 }
 
 export interface SourceScan {
@@ -83,8 +86,8 @@ function listLiteral(files: SniffedFile[]): string {
   return `[${files.map((f) => sqlString(escapeGlob(f.path))).join(', ')}]`;
 }
 
-function csvReader(table: Glue.Table, files: SniffedFile[], parallel: boolean): string {
-  const dialect = csvDialect(table);
+function csvReader(table: Glue.Table, files: SniffedFile[], parallel: boolean, quote: string): string {
+  const dialect = csvDialect(table, quote);
   const options = [...dialect.options, 'strict_mode=false', 'all_varchar=true', `filename=${sqlString(FILE_COLUMN)}`];
   if (!parallel) options.push('parallel=false');
   if (dialect.header) {
@@ -100,15 +103,15 @@ function csvReader(table: Glue.Table, files: SniffedFile[], parallel: boolean): 
 }
 
 /** A CSV line's fields with RFC 4180 quoting, leniently: a stray quote only toggles quoting. */
-function splitCsvLine(line: string, delimiter: string): string[] {
+function splitCsvLine(line: string, delimiter: string, quote: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
-    if (c === '"') {
-      if (quoted && line[i + 1] === '"') {
-        field += '"';
+    if (c === quote) {
+      if (quoted && line[i + 1] === quote) {
+        field += quote;
         i++;
       } else quoted = !quoted;
     } else if (c === delimiter && !quoted) {
@@ -122,12 +125,13 @@ function splitCsvLine(line: string, delimiter: string): string[] {
 
 interface CsvDialect {
   delimiter: string;
+  quote: string;
   header: boolean;
   /** read_csv options every CSV reader of the source shares. */
   options: string[];
 }
 
-function csvDialect(table: Glue.Table): CsvDialect {
+function csvDialect(table: Glue.Table, quote: string): CsvDialect {
   const csvTable = tableFormat(table) === 'csv';
   const serde = table.StorageDescriptor?.SerdeInfo;
   // A JSON or Parquet table's SerDe parameters say nothing about a CSV file among its files.
@@ -140,21 +144,21 @@ function csvDialect(table: Glue.Table): CsvDialect {
   const header = skip > 0 || !csvTable;
   const options = [
     `delim=${sqlString(delimiter)}`,
-    `quote='"'`,
-    `escape='"'`,
+    `quote=${sqlString(quote)}`,
+    `escape=${sqlString(quote)}`,
     `nullstr=${sqlString(params['serialization.null.format'] ?? '\\N')}`,
     `encoding=${sqlString(duckEncoding(params['serialization.encoding']))}`,
     'null_padding=true',
     `header=${header}`,
   ];
   if (header && skip > 1) options.push(`skip=${skip - 1}`);
-  return { delimiter, header, options };
+  return { delimiter, quote, header, options };
 }
 
 /** A CSV file's column names by position: its header's, or the catalog's for header-less CSV (read as Hive does). */
 function csvNames(table: Glue.Table, dialect: CsvDialect, file: SniffedFile): string[] | undefined {
   if (!dialect.header) return (table.StorageDescriptor?.Columns ?? []).map((c) => c.Name ?? '');
-  return file.firstLine === undefined ? undefined : splitCsvLine(file.firstLine, dialect.delimiter);
+  return file.firstLine === undefined ? undefined : splitCsvLine(file.firstLine, dialect.delimiter, dialect.quote);
 }
 
 /**
@@ -221,8 +225,14 @@ async function findMalformedFiles(
   return malformed;
 }
 
-function sourceReader(format: FileFormat, table: Glue.Table, files: SniffedFile[], parallel: boolean): string {
-  if (format === 'csv') return csvReader(table, files, parallel);
+function sourceReader(
+  format: FileFormat,
+  table: Glue.Table,
+  files: SniffedFile[],
+  parallel: boolean,
+  quote: string,
+): string {
+  if (format === 'csv') return csvReader(table, files, parallel, quote);
   return reader(
     format,
     table,
@@ -274,7 +284,7 @@ function malformedFileSelect(table: Glue.Table, dialect: CsvDialect, bad: Malfor
     `SELECT ${strict.join(', ')}, ${tail('CAST(NULL AS VARCHAR)')} ` +
     `FROM ${strictCsvReader(dialect, bad.file, width, bad.rejects, false)} AS base`;
   const rows = bad.lines.map((line) => {
-    const fields = splitCsvLine(line, dialect.delimiter);
+    const fields = splitCsvLine(line, dialect.delimiter, dialect.quote);
     const values = columns.map((name) => {
       const i = index(name);
       const field = i < 0 ? undefined : fields[i];
@@ -294,10 +304,16 @@ function sourceColumns(table: Glue.Table): { columns: string[]; partitionKeys: s
 }
 
 /** One format's files as the source's columns: a column no file of the group has reads as NULL. */
-async function groupSelect(db: DuckDb, table: Glue.Table, files: SniffedFile[], parallel: boolean): Promise<string> {
+async function groupSelect(
+  db: DuckDb,
+  table: Glue.Table,
+  files: SniffedFile[],
+  parallel: boolean,
+  quote: string,
+): Promise<string> {
   const first = files[0];
   if (!first) throw new Error('a source group needs a file');
-  let from = sourceReader(first.format, table, files, parallel);
+  let from = sourceReader(first.format, table, files, parallel, quote);
   const described = await db.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`);
   const present = new Map<string, string>();
   for (const { column_name: name } of described) {
@@ -343,19 +359,22 @@ export async function buildSourceScan(
   const files = (await listTableFiles(workspace, options.table, options.partitions)).filter((f) => wanted.has(f.uri));
   if (files.length === 0) return { sql: emptySourceSelect(options.table), files, scansEveryRow: true };
   const sniffed = await Promise.all(files.map(sniff));
+  const quote = options.quote ?? '"';
   const selects: string[] = [];
   let scansEveryRow = true;
   for (const format of ['csv', 'json', 'parquet'] as const) {
     const group = sniffed.filter((f) => f.format === format);
     if (group.length === 0) continue;
     if (format !== 'csv') {
-      selects.push(await groupSelect(db, options.table, group, options.parallel));
+      selects.push(await groupSelect(db, options.table, group, options.parallel, quote));
       continue;
     }
-    const dialect = csvDialect(options.table);
+    const dialect = csvDialect(options.table, quote);
     const malformed = await findMalformedFiles(db, options.table, dialect, group);
     const wellFormed = group.filter((f) => !malformed.some((m) => m.file === f));
-    if (wellFormed.length > 0) selects.push(await groupSelect(db, options.table, wellFormed, options.parallel));
+    if (wellFormed.length > 0) {
+      selects.push(await groupSelect(db, options.table, wellFormed, options.parallel, quote));
+    }
     selects.push(...malformed.map((bad) => malformedFileSelect(options.table, dialect, bad)));
     if (malformed.length > 0) scansEveryRow = false;
   }

@@ -111,4 +111,25 @@ describe('loadManifest', () => {
       message: expect.stringMatching(message),
     });
   });
+
+  it('reads a secret parameter, which must be a string with no default', async () => {
+    // Prepare
+    const head = 'name: j\nsource: { bookmark: false }\nsteps:\n  - { name: s1, sql: steps/s1.sql }\n';
+    const secret = await manifestIn(
+      `${head}parameters:\n  salt: { argument: email_salt, type: string, secret: true }\n`,
+    );
+    const typed = await manifestIn(`${head}parameters:\n  salt: { argument: s, type: int, secret: true }\n`);
+    const withDefault = await manifestIn(
+      `${head}parameters:\n  salt: { argument: s, type: string, secret: true, default: x }\n`,
+    );
+    // Act / Assess
+    expect((await loadManifest(secret)).parameters.salt).toEqual({
+      argument: 'email_salt',
+      type: 'string',
+      secret: true,
+    });
+    for (const file of [typed, withDefault]) {
+      await expect(loadManifest(file)).rejects.toThrow('parameter "salt": a secret is a string with no default');
+    }
+  });
 });

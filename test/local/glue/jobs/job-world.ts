@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type * as Glue from '@aws-sdk/client-glue';
 import { withDuckDb } from '../../../../local/duckdb';
 import { LocalGlueCatalog } from '../../../../local/glue/catalog/catalog';
 import { LocalGlueJobs, type LocalGlueJobsOptions, type LocalJobDefinition } from '../../../../local/glue/jobs/jobs';
@@ -24,6 +25,8 @@ export interface JobWorld {
 }
 
 export const HEADER = 'order_id,customer,amount,order_date';
+/** The arguments every job of this world runs with: where to write, and the orders table as its source. */
+export const ORDERS_ARGS = { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' };
 
 export async function jobWorld(
   options: {
@@ -98,7 +101,7 @@ export async function jobWorld(
       jobs.registerJob({
         Name: name,
         manifestPath: path.join(FIXTURES, manifest, 'job.yml'),
-        DefaultArguments: { '--curated_location': CURATED, '--database': 'lake', '--source_table': 'orders' },
+        DefaultArguments: ORDERS_ARGS,
         ...extra,
       });
     },
@@ -107,6 +110,21 @@ export async function jobWorld(
       return walk(dir, dir);
     },
   };
+}
+
+/** Redefines the raw `orders` table: `change` gets its TableInput as it is and returns the new one. */
+export async function changeOrdersTable(
+  world: JobWorld,
+  change: (table: Glue.TableInput & { Name: string }) => Glue.TableInput & { Name: string },
+): Promise<void> {
+  const { Table: orders } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders' });
+  const current = {
+    Name: 'orders',
+    Parameters: orders?.Parameters,
+    StorageDescriptor: orders?.StorageDescriptor ?? {},
+    PartitionKeys: orders?.PartitionKeys,
+  };
+  await world.catalog.updateTable({ DatabaseName: 'lake', TableInput: change(current) });
 }
 
 /** Rows of the Parquet files under an output folder (Hive partition folders read as columns), sorted. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { withDuckDb } from '../../../../local/duckdb';
 import { loadManifest } from '../../../../local/glue/jobs/job-manifest';
 import { expandPassThrough, passThroughColumns } from '../../../../local/glue/jobs/pass-through';
-import { FIXTURES, jobWorld, RAW_LOCATION, runJob } from './job-world';
+import { changeOrdersTable, FIXTURES, jobWorld, RAW_LOCATION, runJob } from './job-world';
 
 describe('pass-through columns', () => {
   it('are the plain source columns that are not excepted, not source_file and not an output column', async () => {
@@ -40,17 +40,12 @@ describe('pass-through columns', () => {
     const raw = world.workspace.dir('buckets', 'lake-raw', 'raw', 'orders');
     await mkdir(raw, { recursive: true });
     const { Table: orders } = await world.catalog.getTable({ DatabaseName: 'lake', Name: 'orders' });
-    const withColumns = async (extra: Array<{ Name: string; Type: string }>) => {
-      const sd = orders?.StorageDescriptor ?? {};
-      await world.catalog.updateTable({
-        DatabaseName: 'lake',
-        TableInput: {
-          Name: 'orders',
-          Parameters: orders?.Parameters,
-          StorageDescriptor: { ...sd, Columns: [...(sd.Columns ?? []), ...extra] },
-        },
-      });
-    };
+    const columns = orders?.StorageDescriptor?.Columns ?? [];
+    const withColumns = (extra: Array<{ Name: string; Type: string }>) =>
+      changeOrdersTable(world, (table) => ({
+        ...table,
+        StorageDescriptor: { ...table.StorageDescriptor, Columns: [...columns, ...extra] },
+      }));
     const header = 'order_id,customer,amount,order_date';
     await withColumns([{ Name: 'coupon', Type: 'bigint' }]);
     await writeFile(path.join(raw, 'a.csv'), `${header},coupon\n1,alice,10.50,2024-01-15,7\n2,bob,20.00,2024-01-20,\n`);
