@@ -153,6 +153,20 @@ const bucketUri = (/** @type {string} */ prefix, key = '') =>
  * @param {JobParams} params
  * @param {string} [root]
  */
+/**
+ * What a job run needs from the dataset's contract, as the `--source_contract` argument both runners read: the
+ * optional columns with their Glue types (NULL when a file lacks them), the raw partition keys that may pass through
+ * and the CSV quote.
+ * @param {import('./registry.cjs').DatasetDefinition} dataset
+ */
+function sourceContract(dataset) {
+  return {
+    optional: dataset.contract.columns.filter((c) => !c.required).map((c) => ({ name: c.name, type: c.type })),
+    partitionKeys: dataset.raw.partitionKeys,
+    csv: { quote: dataset.raw.csv.quote },
+  };
+}
+
 function datasetResources(names, dataset, params, root = REPO_ROOT) {
   const csv = dataset.raw.formats.includes('csv');
   const deployed = datasetNames(names, dataset);
@@ -198,8 +212,8 @@ function datasetResources(names, dataset, params, root = REPO_ROOT) {
       '--enable-spark-ui': 'true',
       '--spark-event-logs-path': bucketUri(names.glueAssetsBucketPrefix, `spark-event-logs/${dataset.job.name}/`),
       '--TempDir': bucketUri(names.glueAssetsBucketPrefix, `temporary/${dataset.job.name}/`),
-      // Hive-style folders the contract declares as columns; other folder levels are not passed through.
-      ...(dataset.raw.partitionKeys.length > 0 ? { '--raw_partition_keys': dataset.raw.partitionKeys.join(',') } : {}),
+      // Optional columns, declared partition keys (other folder levels are not passed through) and the CSV quote.
+      '--source_contract': JSON.stringify(sourceContract(dataset)),
       // The name of the SSM SecureString holding each secret, never its value.
       ...Object.fromEntries(secrets.map((a) => [`--${a}`, secretParameterName(names.stage, dataset.name, a)])),
     },
@@ -576,6 +590,7 @@ async function resolve({ resolveVariable }) {
 
 module.exports = refusingBadDatasets(resolve);
 module.exports.datasetResources = datasetResources;
+module.exports.sourceContract = sourceContract;
 module.exports.datasetTemplate = datasetTemplate;
 module.exports.resolvePseudo = resolvePseudo;
 module.exports.manifestNeeds = manifestNeeds;

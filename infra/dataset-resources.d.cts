@@ -58,6 +58,11 @@ declare namespace resolve {
     params: JobParams,
     root?: string,
   ): { Resources: Record<string, unknown> };
+  function sourceContract(dataset: DatasetDefinition): {
+    optional: { name: string; type: string }[];
+    partitionKeys: string[];
+    csv: { quote: string };
+  };
   function resolvePseudo<T = unknown>(value: unknown, pseudo: Record<string, string>): T;
   function manifestNeeds(
     dataset: DatasetDefinition,

@@ -61,6 +61,15 @@ export interface Deployment {
   sqsBatchSize: number;
   crawler: CrawlerSettings;
   job: JobSettings;
+  /** Any dataset's classifier, crawler and job, as infra/dataset-resources.cjs generates them for the template. */
+  settingsOf(dataset: DatasetDefinition): DatasetSettings;
+}
+
+export interface DatasetSettings {
+  /** The dataset's CSV classifier; none for a dataset that accepts no CSV. */
+  classifier?: Glue.CsvClassifier & { Name: string };
+  crawler: CrawlerSettings;
+  job: JobSettings;
 }
 
 type Yaml = Record<string, unknown>;
@@ -101,7 +110,7 @@ function datasetSettings(
   dataset: DatasetDefinition,
   params: Yaml,
   pseudo: Record<string, string>,
-): { crawler: CrawlerSettings; job: JobSettings } {
+): DatasetSettings {
   const generated = datasetResources(names, dataset, {
     glueWorkerType: String(params.glueWorkerType),
     glueNumberOfWorkers: Number(params.glueNumberOfWorkers),
@@ -109,6 +118,7 @@ function datasetSettings(
   });
   const { Name, DefaultArguments, ExecutionProperty, Timeout, MaxRetries } = generated.job;
   return {
+    ...(generated.classifier ? { classifier: generated.classifier.CsvClassifier } : {}),
     crawler: resolvePseudo<CrawlerSettings>(generated.crawler, pseudo),
     job: {
       Name,
@@ -150,6 +160,7 @@ export function readDeployment(target: Target): Deployment {
     taskFunctions: taskFunctions(serverless),
     sqsBatchSize: Number(at(sqs, ['sqs', 'batchSize'], 'serverless.yml')),
     ...datasetSettings(names, datasetNamed(plan.dataset), params, pseudo),
+    settingsOf: (dataset) => datasetSettings(names, dataset, params, pseudo),
   };
 }
 

@@ -92,7 +92,7 @@ async function openServices(
   const crawlers = new LocalCrawlers({ workspace, catalog });
   const jobs = new LocalGlueJobs({ workspace, catalog, secrets: twinSecrets(workspace.home) });
   for (const { classifier, crawler, job, plan: own } of datasets) {
-    await crawlers.createClassifier({ CsvClassifier: classifier });
+    if (classifier) await crawlers.createClassifier({ CsvClassifier: classifier });
     await crawlers.defineCrawler(crawler);
     // Another manifest replaces the default dataset's (tests of the failure paths).
     const manifest = own.dataset === plan.dataset ? settings.jobManifest : undefined;

@@ -139,9 +139,9 @@ async function landAndRun(lake: Lake, key: string, lines: Line[] | string, runId
       '--source_table': 'customer_profiles',
       '--curated_location': 's3://lakepipe-curated/',
       '--run_id': runId,
-      // A plain job argument here: the runner's secret parameters (from the environment) are the twin's part.
-      '--email_salt': salt,
     },
+    // A secret parameter: its value reaches job_args, never the run's arguments.
+    secrets: { email_salt: salt },
     startedOn: new Date('2024-04-05T06:00:00Z'),
     threads: 1,
     memoryLimit: '512MB',

@@ -21,7 +21,11 @@ afterEach(() => {
 
 function counting<T>(answer: T) {
   const calls = { n: 0 };
-  return { calls, compute: () => ((calls.n += 1), answer) };
+  const compute = () => {
+    calls.n += 1;
+    return answer;
+  };
+  return { calls, compute };
 }
 
 describe('cachedPure', () => {

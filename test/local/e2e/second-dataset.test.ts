@@ -113,6 +113,8 @@ describe('a second dataset declared in the registry', () => {
   });
 
   it('refuses a dataset it does not serve, naming those it does', () => {
-    expect(() => planFor(twin, 'nope')).toThrow('unknown dataset "nope" (have: customer_transactions, store_visits)');
+    const served = twin.datasets.map((d) => d.plan.dataset);
+    expect(served).toEqual(expect.arrayContaining(['customer_transactions', 'store_visits']));
+    expect(() => planFor(twin, 'nope')).toThrow(`unknown dataset "nope" (have: ${served.join(', ')})`);
   });
 });

@@ -1,75 +1,65 @@
 // Every dataset of the registry gets its crawler (its prefix, exclusions and CSV dialect) and its job (its manifest
-// and contract), named as infra/datasets.cjs names them.
+// and contract), exactly as infra/dataset-resources.cjs generates them for the template.
 
-import { type DatasetDefinition, datasetNamed } from '../../../infra/registry.cjs';
+import { datasetNamed, registry } from '../../../infra/registry.cjs';
 import { DEPLOYMENT } from '../../../local/twin/config';
 import { datasetResources } from '../../../local/twin/dataset-resources';
 
 const transactions = datasetNamed('customer_transactions');
-const profiles: DatasetDefinition = {
-  ...transactions,
-  name: 'customer_profiles',
-  raw: {
-    prefix: 'raw/customer_profiles/',
-    formats: ['jsonl'],
-    csv: { header: true, delimiter: '|', quote: "'" },
-    partitionKeys: ['day'],
-  },
-  contract: {
-    ...transactions.contract,
-    columns: [
-      { name: 'customer_id', type: 'string', required: true, description: 'id', pii: false },
-      { name: 'loyalty_tier', type: 'string', required: false, description: 'tier', pii: false },
-      { name: 'signup_date', type: 'date', required: false, description: 'day', pii: false },
-    ],
-  },
-  job: { manifestFile: '/somewhere/job.yml', name: 'customer-profiles' },
-  crawler: { exclusions: ['**/*.tmp'] },
-};
+const profiles = datasetNamed('customer_profiles');
 
 describe('datasetResources', () => {
-  const [first, second] = datasetResources(DEPLOYMENT, [transactions, profiles]);
+  const all = datasetResources(DEPLOYMENT, registry());
+  const of = (name: string) => all.find((d) => d.dataset.name === name);
 
-  it('names each crawler and job as the deployment does, and keeps the deployment-wide settings', () => {
-    expect(first?.crawler.Name).toBe('lakepipe-local-customer-transactions');
-    expect(first?.job.Name).toBe('lakepipe-local-customer-analytics');
-    expect(second?.plan).toMatchObject({
+  it('gives every dataset of the registry a plan, a crawler and a job, named as the deployment names them', () => {
+    expect(all.map((d) => d.dataset.name)).toEqual(registry().map((d) => d.name));
+    expect(of('customer_transactions')?.crawler.Name).toBe('lakepipe-local-customer-transactions');
+    expect(of('customer_transactions')?.job.Name).toBe('lakepipe-local-customer-analytics');
+    expect(of('customer_profiles')?.plan).toMatchObject({
       dataset: 'customer_profiles',
-      prefix: 'raw/customer_profiles/',
+      prefix: profiles.raw.prefix,
       crawler: 'lakepipe-local-customer-profiles',
       job: 'lakepipe-local-customer-profiles',
       topicArn: DEPLOYMENT.topicArn,
     });
-    expect(second?.crawler).toMatchObject({
+    expect(of('customer_profiles')?.crawler).toMatchObject({
       SchemaChangePolicy: DEPLOYMENT.crawler.SchemaChangePolicy,
       Configuration: DEPLOYMENT.crawler.Configuration,
     });
-    expect(second?.job.Timeout).toBe(DEPLOYMENT.job.Timeout);
   });
 
-  it("targets the dataset's prefix with its exclusions and its CSV dialect", () => {
-    expect(second?.crawler.Targets).toEqual({
-      S3Targets: [{ Path: `s3://${DEPLOYMENT.buckets.raw}/raw/customer_profiles/`, Exclusions: ['**/*.tmp'] }],
+  it("targets each dataset's prefix with its exclusions; a CSV dataset gets a classifier of its dialect, a JSON one none", () => {
+    expect(of('customer_profiles')?.crawler.Targets).toEqual({
+      S3Targets: [
+        { Path: `s3://${DEPLOYMENT.buckets.raw}/${profiles.raw.prefix}`, Exclusions: profiles.crawler.exclusions },
+      ],
     });
-    expect(second?.classifier).toEqual({
-      Name: 'lakepipe-local-customer-profiles-csv',
-      Delimiter: '|',
-      QuoteSymbol: "'",
+    expect(of('customer_profiles')?.classifier).toBeUndefined();
+    expect(of('customer_profiles')?.crawler.Classifiers).toBeUndefined();
+    expect(of('customer_transactions')?.classifier).toEqual({
+      Name: 'lakepipe-local-customer-transactions-csv',
+      Delimiter: transactions.raw.csv.delimiter,
+      QuoteSymbol: transactions.raw.csv.quote,
       ContainsHeader: 'PRESENT',
     });
-    expect(second?.crawler.Classifiers).toEqual(['lakepipe-local-customer-profiles-csv']);
+    expect(of('customer_transactions')?.crawler.Classifiers).toEqual(['lakepipe-local-customer-transactions-csv']);
   });
 
-  it("gives the job its manifest and the contract's optional columns and partition keys", () => {
-    expect(second?.job.manifestFile).toBe('/somewhere/job.yml');
-    expect(second?.job.DefaultArguments['--manifest_s3_uri']).toMatch(/\/jobs\/customer-profiles\/job\.yml$/);
-    expect(JSON.parse(second?.job.DefaultArguments['--source_contract'] ?? '')).toEqual({
-      optional: [
-        { name: 'loyalty_tier', type: 'string' },
-        { name: 'signup_date', type: 'date' },
-      ],
-      partitionKeys: ['day'],
-      csv: { quote: "'" },
+  it("gives the job its manifest, the contract's optional columns and partition keys, and its secrets' names", () => {
+    const job = of('customer_profiles')?.job;
+    expect(job?.manifestFile).toBe(profiles.job.manifestFile);
+    expect(job?.DefaultArguments['--manifest_s3_uri']).toMatch(/\/jobs\/customer-profiles\/job\.yml$/);
+    expect(JSON.parse(job?.DefaultArguments['--source_contract'] ?? '')).toEqual({
+      optional: profiles.contract.columns.filter((c) => !c.required).map((c) => ({ name: c.name, type: c.type })),
+      partitionKeys: profiles.raw.partitionKeys,
+      csv: { quote: profiles.raw.csv.quote },
     });
+    expect(job?.DefaultArguments['--email_salt']).toBe('/lakepipe/local/customer_profiles/email_salt');
+    expect(JSON.parse(of('customer_transactions')?.job.DefaultArguments['--source_contract'] ?? '').optional).toEqual([
+      { name: 'store_id', type: 'string' },
+      { name: 'channel', type: 'string' },
+      { name: 'product_category', type: 'string' },
+    ]);
   });
 });
