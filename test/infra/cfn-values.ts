@@ -146,3 +146,10 @@ export function resolveDeep(resolver: ReturnType<typeof createResolver>, value: 
   if (key === 'Ref' || key?.startsWith('Fn::')) return resolver.resolve(value);
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(resolver, v)]));
 }
+
+/** `customer_transactions` -> `CustomerTransactions`: a dataset's part of its resources' logical ids. */
+export const logicalIdOf = (dataset: string): string =>
+  dataset
+    .split('_')
+    .map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`)
+    .join('');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { datasetResources, datasetTemplate, manifestNeeds, resolvePseudo } from '../../infra/dataset-resources.cjs';
 import { namesFor } from '../../infra/names.cjs';
-import { DatasetConfigError, loadRegistry } from '../../infra/registry.cjs';
+import { DatasetConfigError, datasetNamed, loadRegistry } from '../../infra/registry.cjs';
 import { REPO_ROOT } from './package-service';
 
 const PARAMS = { glueWorkerType: 'G.1X', glueNumberOfWorkers: 2, glueJobTimeoutMinutes: 60 };
@@ -45,9 +45,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('datasetResources', () => {
   it('derives the crawler, classifier and job properties from the registry, with account and region to fill in', () => {
-    // Prepare
-    const [dataset] = loadRegistry(REPO_ROOT);
-    if (dataset === undefined) throw new Error('no dataset');
+    // Prepare: the reference dataset by name (the registry is sorted by name and holds others).
+    const dataset = datasetNamed('customer_transactions', REPO_ROOT);
     // Act
     const generated = datasetResources(names, dataset, PARAMS);
     const twin = resolvePseudo<{ Targets: { S3Targets: { Path: string }[] } }>(generated.crawler, {

