@@ -72,7 +72,7 @@ describe('datasetResources', () => {
       Timeout: 60,
       MaxRetries: 0,
     });
-    expect(generated.job.DefaultArguments['--raw_partition_keys']).toBeUndefined();
+    expect(JSON.parse(String(generated.job.DefaultArguments['--source_contract'])).partitionKeys).toEqual([]);
     expect(generated.secrets).toEqual([]);
   });
 
@@ -98,7 +98,7 @@ describe('datasetResources', () => {
     // Assess
     expect(generated.classifier).toBeUndefined();
     expect(generated.crawler.Classifiers).toBeUndefined();
-    expect(generated.job.DefaultArguments['--raw_partition_keys']).toBe('country');
+    expect(JSON.parse(String(generated.job.DefaultArguments['--source_contract'])).partitionKeys).toEqual(['country']);
     expect(generated.job.DefaultArguments['--email_salt']).toBe('/lakepipe/qa/profiles/email_salt');
     expect(generated.secrets).toEqual(['email_salt']);
   });

@@ -122,7 +122,7 @@ describe('a dataset added as a folder', () => {
     expect(job.Name).toBe(`lakepipe-${STAGE}-store-visits`);
     expect(job.Role).toEqual({ 'Fn::GetAtt': ['StoreVisitsJobRole', 'Arn'] });
     expect(args['--manifest_s3_uri']).toBe(`s3://${bucket('glue-assets')}/jobs/store-visits/job.yml`);
-    expect(args['--raw_partition_keys']).toBe('region');
+    expect(JSON.parse(args['--source_contract']).partitionKeys).toEqual(['region']);
     expect(resources.StoreVisitsJobRole.Type).toBe('AWS::IAM::Role');
     expect(resources.StoreVisitsCrawlerRole.Type).toBe('AWS::IAM::Role');
     expect([...new Set(prefixes)].sort()).toEqual(PACKAGED_DATASETS.map((d) => d.prefix).sort());
@@ -286,7 +286,14 @@ describe('the first deployment of each dataset (issue 12, item 9)', () => {
       .map((s) => [s.label, asArray<Cfn>(s.statement.Resource).map((r) => resolver.resolve(r))]);
     // Assess
     expect(args['--visitor_salt']).toBe(`/lakepipe/${STAGE}/${SECOND}/visitor_salt`);
-    expect(readers).toEqual([['StoreVisitsJobRole/ReadSecretParameters', [parameter]]]);
+    // Each job role reads its own dataset's secrets and nothing else (customer_profiles has its email salt).
+    expect(readers).toEqual([
+      [
+        'CustomerProfilesJobRole/ReadSecretParameters',
+        [arn('ssm', `parameter/lakepipe/${STAGE}/customer_profiles/email_salt`)],
+      ],
+      ['StoreVisitsJobRole/ReadSecretParameters', [parameter]],
+    ]);
   });
 });
 
