@@ -94,13 +94,12 @@ export class ContractCheck {
   /** One value of a contract column; a refusal under strict when it does not fit. */
   valueOf(column: CheckedColumn, value: RecordValue, line: number): string | undefined {
     const { name } = column;
-    const empty = value === undefined || value === '';
-    if (empty ? !column.required : typeof value === 'string' && column.fits(value)) return undefined;
-    const shown = empty ? '' : typeof value === 'string' ? value : '(a nested object or array)';
+    // An empty value is NULL: it fits any type. A row that lacks a required value is the job's to reject, with a
+    // reason; the contract's `required` is about the column being in the file.
+    if (value === undefined || value === '' || (typeof value === 'string' && column.fits(value))) return undefined;
+    const shown = typeof value === 'string' ? value : '(a nested object or array)';
     if (this.strict) {
-      const what = empty
-        ? `the value on line ${line} is empty, and the column is required`
-        : `the value ${JSON.stringify(sample(shown))} on line ${line} does not fit its type ${column.type}`;
+      const what = `the value ${JSON.stringify(sample(shown))} on line ${line} does not fit its type ${column.type}`;
       return `column ${name}: ${what} (schema change policy strict)`;
     }
     const seen = this.misfits.get(name);

@@ -17,8 +17,8 @@ import { allPartitions, allTables } from '../paging';
 import { s3UriToPath } from '../s3/s3-paths';
 import { TRINO_COMPAT_SQL } from '../sql/load-shims';
 import { type TableRef, tableRefs } from '../sql/table-refs';
+import { translateTrinoCached } from '../sql/translation-cache';
 import { prepareTrinoSession } from '../sql/trino/session';
-import { translateTrino } from '../sql/trino/translate';
 import { refusalFromDuckDb, SqlSyntaxError } from '../sql/unsupported';
 import { readJsonIfExists, type Workspace, writeFileAtomic, writeJsonAtomic } from '../workspace';
 import { athenaValue, columnInfo, resultCsv } from './result-format';
@@ -259,7 +259,7 @@ export class LocalAthena implements AthenaPort {
   /** Trino SQL as DuckDB SQL; a statement neither grammar parses fails with DuckDB's own parser message. */
   private async translate(db: DuckDb, query: string): Promise<string> {
     try {
-      return translateTrino(query);
+      return translateTrinoCached(query);
     } catch (error) {
       if (error instanceof SqlSyntaxError) await db.connection.extractStatements(query);
       throw error;

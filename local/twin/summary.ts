@@ -77,7 +77,9 @@ export async function summarize(twin: Twin, record: ExecutionRecord): Promise<Ru
     if (stats) {
       summary.rowsRead = stats.rowsRead;
       summary.rowsWritten = Object.fromEntries(stats.outputs.map((o) => [o.table, o.rowsWritten]));
-      summary.rowsRejected = stats.outputs.find((o) => o.table === 'rejected_transactions')?.rowsWritten;
+      // The rows a job kept aside go to a table named for it in every dataset (rejected_transactions, orders_rejected).
+      const rejected = stats.outputs.filter((o) => /(^|_)rejected(_|$)/.test(o.table));
+      if (rejected.length > 0) summary.rowsRejected = rejected.reduce((n, o) => n + o.rowsWritten, 0);
     }
   }
 

@@ -80,7 +80,7 @@ const IGNORED_BECAUSE: Partial<Record<IgnoreReason, string>> = {
 
 /** The landed objects the arrival handler skips without starting anything, each with why, as it decides it. */
 function ignoredObjects(twin: Twin, landed: LandedObject[]): Map<LandedObject, string> {
-  const config = heavy.config().startPipelineConfig(twin.plan);
+  const config = heavy.config().startPipelineConfig(twin.datasets.map((d) => d.plan));
   const ignored = new Map<LandedObject, string>();
   for (const o of landed) {
     const decision = classify(config, { ...o, eventName: 'ObjectCreated:Put', eventTime: o.eventTime.toISOString() });

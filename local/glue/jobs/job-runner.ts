@@ -8,7 +8,7 @@ import { sqlString } from '../../../functions/shared/sql-literal';
 import { DuckDb, sqlIdentifier } from '../../duckdb';
 import { allPartitions } from '../../paging';
 import { loadShims, SPARK_COMPAT_SQL } from '../../sql/load-shims';
-import { translateSpark } from '../../sql/spark/translate';
+import { translateSparkCached } from '../../sql/translation-cache';
 import type { Workspace } from '../../workspace';
 import { isQuotedNewlineError, listTableFiles } from '../catalog/table-scan';
 import { defineCatalogViews } from './catalog-views';
@@ -193,7 +193,10 @@ async function resolveRun(req: JobRunRequest, parallelSource: boolean): Promise<
     req.manifest,
     sourceColumns.map((c) => c.Name ?? ''),
   );
-  const steps = req.manifest.steps.map((s) => ({ ...s, sql: translateSpark(expandPassThrough(s.sql, passThrough)) }));
+  const steps = req.manifest.steps.map((s) => ({
+    ...s,
+    sql: translateSparkCached(expandPassThrough(s.sql, passThrough)),
+  }));
   const sourcePartitions = await allPartitions(catalog, database, sourceTable);
   const allFiles = await filesOf(workspace, source, sourcePartitions);
   const files = req.manifest.bookmark ? await req.bookmarks.unread(req.jobName, allFiles) : allFiles;

@@ -122,19 +122,21 @@ describe('screen-files under a contract', () => {
       ]);
     });
 
-    it('quarantines a file whose required column is empty on a line', async () => {
+    it('accepts an empty value in a required column: a row without its key is the job’s to reject, with a reason', async () => {
       // Prepare
       const file = Buffer.from('customer_id,age\nC1,1\n,2\n');
 
       // Act
-      const act = screen('empty-key.csv', file, { schemaChange: 'strict' });
+      const result = await screen('empty-key.csv', file, { schemaChange: 'strict' });
 
-      // Assess
-      await expect(act).rejects.toMatchObject(
+      // Assess: the file passes screening whole; a misfit on the same line would still refuse it.
+      expect(JSON.stringify(result)).toContain('empty-key.csv');
+      await expect(
+        screen('empty-key-bad-age.csv', Buffer.from('customer_id,age\nC1,1\n,x\n'), { schemaChange: 'strict' }),
+      ).rejects.toMatchObject(
         refusal(
-          'empty-key.csv',
-          'column customer_id: the value on line 3 is empty, and the column is required ' +
-            '(schema change policy strict); the whole file is refused',
+          'empty-key-bad-age.csv',
+          'column age: the value "x" on line 3 does not fit its type int (schema change policy strict); the whole file is refused',
         ),
       );
     });

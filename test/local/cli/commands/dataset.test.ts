@@ -239,7 +239,7 @@ describe('lakepipe dataset list', () => {
     // Assess
     expect(text.code).toBe(0);
     expect(text.stdout.split('\n')[0]).toMatch(/^name\s+prefix\s+formats\s+policy\s+job\s+checks$/);
-    expect(text.stdout).toMatch(/customer_profiles\s+raw\/customer_profiles\/\s+jsonl\s+strict\s+customer-profiles\s+/);
+    expect(text.stdout).toMatch(/customer_profiles\s+raw\/customer_profiles\/\s+jsonl\s+warn\s+customer-profiles\s+/);
     expect(JSON.parse(json.stdout)).toContainEqual({
       name: 'customer_transactions',
       prefix: 'raw/customer_transactions/',
@@ -308,7 +308,7 @@ describe('lakepipe dataset check', () => {
     await writeFile(job, (await readFile(job, 'utf8')).replace('mode: overwrite', 'mode: sometimes'));
     const other = await projectCopy();
     const yml = path.join(other, 'datasets/customer_profiles/dataset.yml');
-    await writeFile(yml, (await readFile(yml, 'utf8')).replace('schemaChange: strict', 'schemaChange: lenient'));
+    await writeFile(yml, (await readFile(yml, 'utf8')).replace('schemaChange: warn', 'schemaChange: lenient'));
     // Act
     const manifest = await cli('dataset', 'check', 'customer_transactions', '--root', root);
     const contract = await cli('dataset', 'check', 'customer_profiles', '--root', other);

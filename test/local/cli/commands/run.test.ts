@@ -92,10 +92,9 @@ describe('lakepipe run --dataset', () => {
     expect(stderr).toMatch(/^landed 1 file\(s\) in s3:\/\/\S+\/raw\/customer_profiles\/$/m);
     const landed = path.join(home, 'buckets', BUCKETS.raw, 'raw/customer_profiles/crm-export.jsonl');
     expect(await readFile(landed, 'utf8')).toBe(await readFile(file, 'utf8'));
-    // The twin's arrival handler serves the reference dataset only, and says so.
-    expect(stdout).toMatch(
-      /^ignored raw\/customer_profiles\/crm-export\.jsonl: no dataset the twin's arrival handler serves has this prefix$/m,
-    );
+    // The twin serves every dataset of the registry: the profiles' own crawler, job and validations ran.
+    expect(stdout).toMatch(/^✓ customer_profiles-\S+: SUCCEEDED in /m);
+    expect(stdout).toMatch(/^ {2}written: .*customer_profiles_current \d+/m);
   });
 
   it('generates a sample of the dataset when no file is given', async () => {
