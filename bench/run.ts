@@ -8,7 +8,8 @@
 //   npm run bench -- --rows 2000000                # one size (repeat --rows or --size for more)
 //   npm run bench -- --size 10GB                   # a file of about that size (MB or GB)
 //   npm run bench -- --rows 2000000 --against f907668 --rounds 3
-//                                                  # alternate with another commit's CLI; prints, writes nothing
+//                                                  # alternate with another commit's CLI (checked out in the temp
+//                                                  # folder); prints, writes nothing
 //   npm run bench -- --no-write                    # print only
 // Generated data is kept in bench/out/ and reused; every run gets a fresh workspace.
 import { execFileSync, spawn } from 'node:child_process';
@@ -207,13 +208,14 @@ async function writeTable(table: string, machine: string): Promise<void> {
   await writeFile(DOC, doc.slice(0, start) + block + doc.slice(end + TABLE_END.length));
 }
 
-/** A checkout of `commit` beside the repository, sharing its node_modules, for --against. */
+/** A checkout of `commit` in the temp folder, sharing this repository's node_modules, for --against. */
 function checkoutOf(commit: string): string {
   const sha = execFileSync('git', ['rev-parse', '--verify', `${commit}^{commit}`], {
     cwd: ROOT,
     encoding: 'utf8',
   }).trim();
-  const dir = path.join(OUT, `against-${sha.slice(0, 12)}`);
+  // Outside the repository, so neither the type checker nor jest sees another commit's sources.
+  const dir = path.join(os.tmpdir(), `lakepipe-bench-${sha.slice(0, 12)}`);
   if (!existsSync(dir)) {
     execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT, stdio: 'ignore' });
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
