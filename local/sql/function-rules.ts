@@ -208,3 +208,14 @@ export const MAP_LAMBDAS = (dialect: Dialect): Record<string, FunctionRule> => {
     ),
   };
 };
+
+/**
+ * Whether a predicate holds for some (`any`) or every (`all`) element, from the list of its results: three-valued as
+ * Trino's any_match/all_match and Spark's exists/forall define it (NULL when NULL results leave it open; false and
+ * true for an empty list), where DuckDB's list_bool_or/and skip NULLs and give NULL for an empty list.
+ */
+export function quantified(kind: 'any' | 'all', results: string): string {
+  const decided = kind === 'any' ? '__b' : 'NOT __b';
+  const unknown = `len(list_filter(${results}, __b -> __b IS NULL)) > 0`;
+  return `CASE WHEN len(list_filter(${results}, __b -> ${decided})) > 0 THEN ${kind === 'any'} WHEN ${unknown} THEN NULL ELSE ${kind === 'all'} END`;
+}

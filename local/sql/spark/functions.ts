@@ -2,11 +2,14 @@
 // give dayofweek, datediff, to_date, trim and percentile_approx Spark's meaning). A function missing from the table
 // is refused: DuckDB functions of the same name can mean another thing.
 import {
+  applyLambda,
   arg,
   type FunctionCall,
   type FunctionRule,
+  lambdaParts,
   literalArg,
   MAP_LAMBDAS,
+  quantified,
   quote,
   refuse,
   rename,
@@ -127,6 +130,13 @@ const sizeOf = (c: FunctionCall) =>
   /^\s*`?map`?\s*\(/i.test(c.rawArgs[0] ?? '')
     ? `coalesce(cardinality(${arg(c, 0)}), -1)`
     : `coalesce(len(${arg(c, 0)}), -1)`;
+
+/** A `(x, i) -> ...` lambda counts i from 0 in Spark, from 1 in DuckDB; a one-parameter lambda is kept. */
+function indexedLambda(c: FunctionCall): string {
+  const lambda = lambdaParts(c.args[1] ?? '');
+  if (lambda?.params.length !== 2) return arg(c, 1);
+  return `(__x, __i) -> ${applyLambda(c, 1, ['__x', '(__i - 1)'], 'spark')}`;
+}
 
 export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   // aggregates
@@ -282,8 +292,14 @@ export const SPARK_FUNCTIONS: Record<string, FunctionRule> = {
   map_entries: same,
   map_from_arrays: rewrite([2], (c) => `map(${arg(c, 0)}, ${arg(c, 1)})`),
   ...MAP_LAMBDAS('spark'),
-  transform: rename('list_transform'),
-  filter: rename('list_filter'),
+  transform: rewrite([2], (c) => `list_transform(${arg(c, 0)}, ${indexedLambda(c)})`),
+  filter: rewrite([2], (c) => `list_filter(${arg(c, 0)}, ${indexedLambda(c)})`),
+  exists: rewrite([2], (c) => quantified('any', `list_transform(${arg(c, 0)}, ${indexedLambda(c)})`)),
+  forall: rewrite([2], (c) => quantified('all', `list_transform(${arg(c, 0)}, ${indexedLambda(c)})`)),
+  aggregate: rewrite([3, 4], (c) => {
+    const folded = `list_reduce(${arg(c, 0)}, ${arg(c, 2)}, ${arg(c, 1)})`;
+    return c.args.length === 3 ? folded : applyLambda(c, 3, [folded], 'spark');
+  }),
   explode: refuse('generator functions'),
   posexplode: refuse('generator functions'),
 };

@@ -7,6 +7,7 @@ import {
   type FunctionRule,
   literalArg,
   MAP_LAMBDAS,
+  quantified,
   quote,
   refuse,
   rename,
@@ -305,8 +306,9 @@ export const TRINO_FUNCTIONS: Record<string, FunctionRule> = {
     const length = `greatest(len(${arg(c, 0)}), len(${arg(c, 1)}))`;
     return `list_transform(generate_series(1, ${length}), __i -> ${applyLambda(c, 2, [at(0), at(1)], 'trino')})`;
   }),
-  any_match: rewrite([2], (c) => `list_bool_or(list_transform(${arg(c, 0)}, ${arg(c, 1)}))`),
-  all_match: rewrite([2], (c) => `list_bool_and(list_transform(${arg(c, 0)}, ${arg(c, 1)}))`),
+  any_match: rewrite([2], (c) => quantified('any', `list_transform(${arg(c, 0)}, ${arg(c, 1)})`)),
+  all_match: rewrite([2], (c) => quantified('all', `list_transform(${arg(c, 0)}, ${arg(c, 1)})`)),
+  none_match: rewrite([2], (c) => `(NOT ${quantified('any', `list_transform(${arg(c, 0)}, ${arg(c, 1)})`)})`),
   zip: refuse('row field names'),
   array_union: refuse('element order'),
   array_except: refuse('element order'),

@@ -63,6 +63,11 @@ describe('translateTrino', () => {
       ],
     ],
     ['SELECT human_readable_seconds(3762)', '1 hour, 2 minutes, 42 seconds'],
+    ['SELECT any_match(ARRAY[1, NULL], x -> x > 1)', null],
+    ['SELECT any_match(ARRAY[], x -> x > 1)', false],
+    ['SELECT all_match(ARRAY[], x -> x > 1)', true],
+    ['SELECT all_match(ARRAY[2, NULL], x -> x > 1)', null],
+    ['SELECT none_match(ARRAY[1, 2], x -> x > 1)', false],
   ])("%s gives Trino's answer", async (sql, expected) => {
     // Act
     const [value] = await trino(sql);
