@@ -34,6 +34,20 @@ describe('translation cache', () => {
     expect(entries('spark-sql')).toBe(1);
   });
 
+  it('remembers a validation once for every run: the run id is masked, and put back', () => {
+    // Prepare
+    const query = (runId: string) => `SELECT count(*) / 2 AS half FROM t WHERE run_id = '${runId}' AND note <> 'x'`;
+    const first = 'customer_transactions-20261203T100000Z-0123456789';
+    const second = 'customer_transactions-20261204T100000Z-abcdef0123';
+    // Act
+    const answers = [translateTrinoCached(query(first)), translateTrinoCached(query(second))];
+    // Assess
+    expect(answers).toEqual([translateTrino(query(first)), translateTrino(query(second))]);
+    expect(answers[1]).toContain(`'${second}'`);
+    expect(answers[1]).not.toContain(first);
+    expect(entries('trino-sql')).toBe(1);
+  });
+
   it('refuses every time and stores nothing for a statement the twin cannot run with its meaning', () => {
     // Act
     const first = () => translateTrinoCached('SELECT no_such_function(1)');
