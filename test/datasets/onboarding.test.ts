@@ -2,37 +2,14 @@
 // new` writes a folder from a sample, `dataset check` accepts it, `run --dataset` takes a file through the whole
 // twin (arrival, screening, crawl, job, validations, notification), and the deployment generates the dataset's
 // crawler, job and roles, with no TypeScript, serverless.yml or ASL changed.
-import { execFile } from 'node:child_process';
-import { cp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { datasetTemplate } from '../../infra/dataset-resources.cjs';
 import { namesFor } from '../../infra/names.cjs';
 import { loadRegistry, REPO_ROOT } from '../../infra/registry.cjs';
-import { tempDir } from '../local/e2e/support';
+import { copyProject, lakepipeIn as lakepipe } from '../fixtures/project-copy';
 
 jest.setTimeout(300_000);
-
-const PROJECT = ['bin', 'local', 'functions', 'infra', 'datasets', 'state-machines', 'glue-jobs', 'events'];
-const FILES = ['package.json', 'tsconfig.json', 'serverless.yml'];
-
-async function lakepipe(root: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [path.join(root, 'bin/lakepipe.cjs'), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, LAKEPIPE_DEBUG: '' },
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -54,11 +31,7 @@ describe('a dataset added by a data team', () => {
   let before: string[];
 
   beforeAll(async () => {
-    root = await tempDir('lakepipe-onboarding-');
-    for (const entry of [...PROJECT, ...FILES]) {
-      await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
-    }
-    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    root = await copyProject('lakepipe-onboarding-');
     await writeFile(path.join(root, 'sample.csv'), ordersCsv(false));
     await writeFile(path.join(root, 'orders.csv'), ordersCsv(true));
     before = await filesUnder(root);
