@@ -2,16 +2,15 @@
 // One crawler, one Glue job and their two least-privilege roles per dataset of the registry (datasets/<name>/),
 // plus a CSV classifier for a CSV dataset and an alert subscription for a dataset with its own address.
 // Loaded by serverless once as `custom.datasets` (`${file(./infra/dataset-resources.cjs)}`): `template` goes into
-// resources,
-// `crawlerArns`, `jobArns` and `rawObjectArns` for the roles that start crawlers and jobs or read arrived files;
+// resources, `crawlerArns`, `jobArns` and `rawObjectArns` for the roles that start crawlers and jobs or read arrived files;
 // the twin reads datasetResources.
 'use strict';
 
-const fs = require('node:fs');
-const path = require('node:path');
-const YAML = require('yaml');
 const { namesFor } = require('./names.cjs');
 const { registry, DatasetConfigError, REPO_ROOT } = require('./registry.cjs');
+const { arn, bucketArn, bucketUri, sub } = require('./cfn-refs.cjs');
+const { manifestNeeds, checkOutputsDisjoint, secretParameterName } = require('./dataset-manifest.cjs');
+const { crawlerRole, jobRole, GLUE_JOB_LOG_GROUPS } = require('./dataset-roles.cjs');
 const { datasetNames } = require('./datasets.cjs');
 const { refusingBadDatasets } = require('./package-time.cjs');
 
@@ -24,23 +23,8 @@ const CRAWLER_CONFIGURATION = JSON.stringify({
     Tables: { AddOrUpdateBehavior: 'MergeNewColumns' },
   },
 });
-// Glue 5.0 writes the driver's and executors' output to these two groups (continuous logging is a Glue 4.0 flag).
-const GLUE_JOB_LOG_GROUPS = ['/aws-glue/jobs/output', '/aws-glue/jobs/error'];
-const SSM_PARAMETER_ROOT = '/lakepipe';
-// Creating or updating a table and its partitions, for the crawler (its raw table) and the job (its outputs).
-const WRITE_TABLE_ACTIONS = [
-  'glue:GetDatabase',
-  'glue:GetTable',
-  'glue:CreateTable',
-  'glue:UpdateTable',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-  'glue:BatchGetPartition',
-  'glue:CreatePartition',
-  'glue:BatchCreatePartition',
-  'glue:UpdatePartition',
-  'glue:BatchUpdatePartition',
-];
+// The runner's pure half, which lakepipe_runner.py imports (glue-jobs/runner/).
+const RUNNER_MODULES = ['lakepipe_manifest.py', 'lakepipe_yaml.py'];
 
 /** `customer_transactions` -> `CustomerTransactions`, the dataset's part of its logical ids. @param {string} name */
 function pascal(name) {
@@ -62,83 +46,6 @@ function logicalIds(name) {
     alertSubscription: `${p}AlertSubscription`,
   };
 }
-
-/**
- * What the deployment needs from a job manifest: its output tables and paths, and its secret parameters.
- * @param {import('./registry.cjs').DatasetDefinition} dataset
- * @param {string} [root]
- */
-function manifestNeeds(dataset, root = REPO_ROOT) {
-  const file = path.relative(root, dataset.job.manifestFile).split(path.sep).join('/');
-  const doc = YAML.parse(fs.readFileSync(dataset.job.manifestFile, 'utf8'));
-  const outputs = Array.isArray(doc?.outputs) ? doc.outputs : [];
-  if (outputs.length === 0) throw new DatasetConfigError(file, 'outputs', 'must list at least one output table');
-  const tables = outputs.map((/** @type {any} */ out, /** @type {number} */ i) => {
-    if (typeof out?.table !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(out.table)) {
-      throw new DatasetConfigError(file, `outputs[${i}].table`, 'must match [a-z_][a-z0-9_]*');
-    }
-    if (typeof out.path !== 'string' || !/^[A-Za-z0-9_\-/]+\/$/.test(out.path) || out.path.startsWith('/')) {
-      throw new DatasetConfigError(file, `outputs[${i}].path`, 'must be a key prefix ending with "/"');
-    }
-    return { table: out.table, path: out.path };
-  });
-  const parameters = doc?.parameters && typeof doc.parameters === 'object' ? doc.parameters : {};
-  const secrets = Object.entries(parameters)
-    .filter(([, spec]) => spec?.secret === true)
-    .map(([key, spec]) => {
-      const argument = spec.argument ?? key;
-      if (typeof argument !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(argument)) {
-        throw new DatasetConfigError(file, `parameters.${key}.argument`, 'must match [a-z_][a-z0-9_]*');
-      }
-      return argument;
-    });
-  return { tables, secrets };
-}
-
-/**
- * Output tables may not be shared, nor their paths overlap: each job role writes only its own.
- * @param {import('./registry.cjs').DatasetDefinition[]} datasets
- * @param {string} [root]
- */
-function checkOutputsDisjoint(datasets, root = REPO_ROOT) {
-  /** @type {{ dataset: string, table: string, path: string }[]} */
-  const seen = [];
-  for (const dataset of datasets) {
-    const file = path.relative(root, dataset.job.manifestFile).split(path.sep).join('/');
-    manifestNeeds(dataset, root).tables.forEach((out, i) => {
-      const clash = seen.find(
-        (s) =>
-          s.table === out.table ||
-          s.table === dataset.name ||
-          out.table === s.dataset ||
-          s.path.startsWith(out.path) ||
-          out.path.startsWith(s.path),
-      );
-      if (clash) {
-        throw new DatasetConfigError(
-          file,
-          `outputs[${i}]`,
-          `table ${out.table} (${out.path}) clashes with ${clash.dataset}'s ${clash.table} (${clash.path})`,
-        );
-      }
-    });
-    for (const out of manifestNeeds(dataset, root).tables) seen.push({ dataset: dataset.name, ...out });
-  }
-}
-
-/** The SSM parameter that holds a secret job argument's value (the operator creates it, docs/deploy.md). */
-function secretParameterName(stage, dataset, argument) {
-  return `${SSM_PARAMETER_ROOT}/${stage}/${dataset}/${argument}`;
-}
-
-/** @param {string} text */
-const sub = (text) => ({ 'Fn::Sub': text });
-const arn = (/** @type {string} */ service, /** @type {string} */ resource) =>
-  sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
-const bucketArn = (/** @type {string} */ prefix, key = '') =>
-  sub(`arn:\${AWS::Partition}:s3:::${prefix}-\${AWS::AccountId}-\${AWS::Region}${key === '' ? '' : `/${key}`}`);
-const bucketUri = (/** @type {string} */ prefix, key = '') =>
-  sub(`s3://${prefix}-\${AWS::AccountId}-\${AWS::Region}/${key}`);
 
 /**
  * @typedef {{ glueWorkerType: string, glueNumberOfWorkers: number, glueJobTimeoutMinutes: number }} JobParams
@@ -202,7 +109,9 @@ function datasetResources(names, dataset, params, root = REPO_ROOT) {
     DefaultArguments: {
       '--job-language': 'python',
       // The runner's pure half (manifest, parameters, table shapes), uploaded beside the script.
-      '--extra-py-files': bucketUri(names.glueAssetsBucketPrefix, 'runner/lakepipe_manifest.py'),
+      '--extra-py-files': sub(
+        RUNNER_MODULES.map((file) => bucketUri(names.glueAssetsBucketPrefix, `runner/${file}`)['Fn::Sub']).join(','),
+      ),
       '--curated_location': bucketUri(names.curatedBucketPrefix),
       '--manifest_s3_uri': bucketUri(names.glueAssetsBucketPrefix, `jobs/${dataset.job.name}/job.yml`),
       '--job-bookmark-option': 'job-bookmark-enable',
@@ -241,235 +150,6 @@ function resolvePseudo(value, pseudo) {
     });
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvePseudo(v, pseudo)]));
-}
-
-const assumedByGlue = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Service: 'glue.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    },
-  ],
-};
-
-/**
- * List and read the dataset's raw prefix, nothing else of the raw bucket (crawler and job alike).
- * @param {ReturnType<typeof namesFor>} names
- * @param {import('./registry.cjs').DatasetDefinition} dataset
- */
-function readRawPrefix(names, dataset) {
-  return [
-    {
-      Sid: 'ListRawDatasetPrefix',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn(names.rawBucketPrefix),
-      Condition: { StringLike: { 's3:prefix': [`${dataset.raw.prefix}*`] } },
-    },
-    {
-      Sid: 'ReadRawDatasetObjects',
-      Effect: 'Allow',
-      Action: 's3:GetObject',
-      Resource: bucketArn(names.rawBucketPrefix, `${dataset.raw.prefix}*`),
-    },
-  ];
-}
-
-/**
- * @param {ReturnType<typeof namesFor>} names
- * @param {import('./registry.cjs').DatasetDefinition} dataset
- */
-function crawlerRole(names, dataset) {
-  const table = (/** @type {string} */ t) => arn('glue', `table/${names.database}/${t}`);
-  return {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      Description: `lakepipe ${names.stage} ${dataset.name} crawler - reads ${dataset.raw.prefix}, writes table ${dataset.name}`,
-      AssumeRolePolicyDocument: assumedByGlue,
-      Policies: [
-        {
-          PolicyName: 'crawler',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              ...readRawPrefix(names, dataset),
-              {
-                Sid: 'DecryptRawObjects',
-                Effect: 'Allow',
-                Action: 'kms:Decrypt',
-                Resource: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
-              },
-              {
-                Sid: 'WriteDatasetTable',
-                Effect: 'Allow',
-                Action: [...WRITE_TABLE_ACTIONS, 'glue:CreatePartitionIndex'],
-                Resource: [arn('glue', 'catalog'), arn('glue', `database/${names.database}`), table(dataset.name)],
-              },
-              // The crawler lists the database's tables to find the one its prefix maps to.
-              {
-                Sid: 'ListDatabaseTables',
-                Effect: 'Allow',
-                Action: 'glue:GetTables',
-                Resource: [arn('glue', 'catalog'), arn('glue', `database/${names.database}`), table('*')],
-              },
-              {
-                Sid: 'CrawlerLogs',
-                Effect: 'Allow',
-                Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-                Resource: arn('logs', 'log-group:/aws-glue/crawlers:*'),
-              },
-            ],
-          },
-        },
-      ],
-    },
-  };
-}
-
-/**
- * @param {ReturnType<typeof namesFor>} names
- * @param {import('./registry.cjs').DatasetDefinition} dataset
- * @param {string} [root]
- */
-function jobRole(names, dataset, root = REPO_ROOT) {
-  const { tables, secrets } = manifestNeeds(dataset, root);
-  const job = dataset.job.name;
-  const table = (/** @type {string} */ t) => arn('glue', `table/${names.database}/${t}`);
-  const assets = names.glueAssetsBucketPrefix;
-  /** @type {object[]} */
-  const statements = [
-    ...readRawPrefix(names, dataset),
-    // Overwrites purge a table's folder (list it first); appends read what earlier runs wrote.
-    {
-      Sid: 'ListOutputTables',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn(names.curatedBucketPrefix),
-      Condition: { StringLike: { 's3:prefix': tables.flatMap((t) => [t.path, `${t.path}*`]) } },
-    },
-    {
-      Sid: 'ReadWriteOutputTables',
-      Effect: 'Allow',
-      Action: [
-        's3:GetObject',
-        's3:PutObject',
-        's3:DeleteObject',
-        's3:AbortMultipartUpload',
-        's3:ListMultipartUploadParts',
-      ],
-      Resource: tables.map((t) => bucketArn(names.curatedBucketPrefix, `${t.path}*`)),
-    },
-    {
-      Sid: 'LocateCuratedBucket',
-      Effect: 'Allow',
-      Action: 's3:GetBucketLocation',
-      Resource: bucketArn(names.curatedBucketPrefix),
-    },
-    {
-      Sid: 'ListOwnGlueAssets',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn(assets),
-      Condition: {
-        StringLike: {
-          's3:prefix': ['runner/*', `jobs/${job}/*`, `temporary/${job}/*`, `spark-event-logs/${job}/*`],
-        },
-      },
-    },
-    {
-      Sid: 'ReadRunnerAndOwnManifest',
-      Effect: 'Allow',
-      Action: 's3:GetObject',
-      Resource: [bucketArn(assets, 'runner/*'), bucketArn(assets, `jobs/${job}/*`)],
-    },
-    {
-      Sid: 'WriteOwnTemporaryAndSparkEventLogs',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      Resource: [bucketArn(assets, `temporary/${job}/*`), bucketArn(assets, `spark-event-logs/${job}/*`)],
-    },
-    {
-      Sid: 'UsePipelineKey',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: { 'Fn::GetAtt': ['PipelineKey', 'Arn'] },
-    },
-    {
-      Sid: 'ReadRawTable',
-      Effect: 'Allow',
-      Action: [
-        'glue:GetDatabase',
-        'glue:GetTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-      ],
-      Resource: [arn('glue', 'catalog'), arn('glue', `database/${names.database}`), table(dataset.name)],
-    },
-    {
-      Sid: 'RegisterOutputTables',
-      Effect: 'Allow',
-      // An overwrite drops the old partitions (the runner's drop_partitions); no table is ever deleted.
-      Action: [...WRITE_TABLE_ACTIONS, 'glue:BatchDeletePartition'],
-      Resource: [
-        arn('glue', 'catalog'),
-        arn('glue', `database/${names.database}`),
-        ...tables.map((t) => table(t.table)),
-      ],
-    },
-    // Spark's catalog client looks up `default` (and `global_temp`) at start-up.
-    {
-      Sid: 'SparkStartupDatabaseLookups',
-      Effect: 'Allow',
-      Action: 'glue:GetDatabase',
-      Resource: [arn('glue', 'database/default'), arn('glue', 'database/global_temp')],
-    },
-    {
-      Sid: 'JobLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: GLUE_JOB_LOG_GROUPS.map((g) => arn('logs', `log-group:${g}:*`)),
-    },
-    // CloudWatch metrics have no resource-level permissions; the namespace condition keeps it to Glue.
-    {
-      Sid: 'JobMetrics',
-      Effect: 'Allow',
-      Action: 'cloudwatch:PutMetricData',
-      Resource: '*',
-      Condition: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
-    },
-  ];
-  if (secrets.length > 0) {
-    const parameterArns = secrets.map((a) =>
-      arn('ssm', `parameter${secretParameterName(names.stage, dataset.name, a)}`),
-    );
-    statements.push(
-      { Sid: 'ReadSecretParameters', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: parameterArns },
-      // SecureStrings under the AWS managed key aws/ssm: that key only, and only through SSM (which checks the
-      // GetParameter above).
-      {
-        Sid: 'DecryptSecretParameters',
-        Effect: 'Allow',
-        Action: 'kms:Decrypt',
-        Resource: arn('kms', 'key/*'),
-        Condition: {
-          StringEquals: { 'kms:ViaService': sub(`ssm.\${AWS::Region}.amazonaws.com`) },
-          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/aws/ssm' },
-        },
-      },
-    );
-  }
-  return {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      Description: `lakepipe ${names.stage} ${dataset.name} job - reads ${dataset.raw.prefix}, writes its output tables`,
-      AssumeRolePolicyDocument: assumedByGlue,
-      Policies: [{ PolicyName: 'job', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
-    },
-  };
 }
 
 /**

@@ -18,8 +18,8 @@ Atomicity: no output is written until every step has succeeded. Each step result
 sees it through a temporary view that already includes this run's rows; the writes and the bookmark commit
 happen at the end, so a failed step leaves no new data in the catalog and does not move the bookmark.
 
-Manifest parsing and validation, parameters, types and catalog shapes live in lakepipe_manifest.py (shipped with
---extra-py-files), which needs no Spark; this file is the Glue job that uses them.
+Manifest validation, parameters, types and catalog shapes live in lakepipe_manifest.py, its YAML reader in
+lakepipe_yaml.py (both shipped with --extra-py-files, neither needs Spark); this file is the Glue job that uses them.
 """
 
 import datetime as _dt

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUNNER_DIR = path.join(ROOT, 'glue-jobs/runner');
-const RUNNER_FILES = ['lakepipe_runner.py', 'lakepipe_manifest.py'];
+const RUNNER_FILES = ['lakepipe_runner.py', 'lakepipe_manifest.py', 'lakepipe_yaml.py'];
 const JOB_YML = path.join(ROOT, 'datasets/customer_transactions/job.yml');
 
 describe('PySpark runner', () => {
@@ -58,7 +58,7 @@ describe('PySpark runner', () => {
       [
         '-B',
         '-c',
-        'import json, sys; sys.path.insert(0, sys.argv[1]); import lakepipe_manifest as r; print(json.dumps(r.parse_yaml_subset(open(sys.argv[2]).read())))',
+        'import json, sys; sys.path.insert(0, sys.argv[1]); import lakepipe_yaml as r; print(json.dumps(r.parse_yaml_subset(open(sys.argv[2]).read())))',
         RUNNER_DIR,
         JOB_YML,
       ],

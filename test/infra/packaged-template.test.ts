@@ -632,7 +632,7 @@ describe('Glue and Athena', () => {
     expect(args).toMatchObject({
       '--curated_location': `s3://${bucketName('curated')}/`,
       '--manifest_s3_uri': `${assets}/jobs/customer-analytics/job.yml`,
-      '--extra-py-files': `${assets}/runner/lakepipe_manifest.py`,
+      '--extra-py-files': `${assets}/runner/lakepipe_manifest.py,${assets}/runner/lakepipe_yaml.py`,
       '--job-bookmark-option': 'job-bookmark-enable',
       '--enable-metrics': 'true',
       '--enable-spark-ui': 'true',

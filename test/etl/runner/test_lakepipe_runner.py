@@ -10,6 +10,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "glue-jobs", "runner"))
 
 import lakepipe_manifest as r  # noqa: E402
+import lakepipe_yaml  # noqa: E402
 import lakepipe_runner  # noqa: E402, F401 (the Glue job loads without Spark and Glue)
 
 JOB_YML = os.path.join(ROOT, "datasets", "customer_transactions", "job.yml")
@@ -43,7 +44,7 @@ class YamlSubsetTest(unittest.TestCase):
         with open(JOB_YML, encoding="utf-8") as f:
             text = f.read()
         # Act
-        parsed = r.parse_yaml_subset(text)
+        parsed = lakepipe_yaml.parse_yaml_subset(text)
         # Assess: the expected value is spelled out independently of any parser for the parts that matter
         self.assertEqual(parsed["name"], "customer-analytics")
         self.assertIs(parsed["source"]["bookmark"], True)
@@ -79,7 +80,7 @@ class YamlSubsetTest(unittest.TestCase):
             ]
         )
         # Act
-        parsed = r.parse_yaml_subset(text)
+        parsed = lakepipe_yaml.parse_yaml_subset(text)
         # Assess
         self.assertEqual(
             parsed,
@@ -96,14 +97,14 @@ class YamlSubsetTest(unittest.TestCase):
     def test_refuses_what_it_does_not_support(self):
         for text in ["a: &anchor 1", "a: |\n  text", "a: 1\na: 2", "a:\n\tb: 1"]:
             with self.subTest(text=text), self.assertRaises(r.ManifestError):
-                r.parse_yaml_subset(text)
+                lakepipe_yaml.parse_yaml_subset(text)
 
 
 class ValidateManifestTest(unittest.TestCase):
     def test_accepts_the_customer_analytics_manifest(self):
         # Prepare
         with open(JOB_YML, encoding="utf-8") as f:
-            raw = r.parse_yaml_subset(f.read())
+            raw = lakepipe_yaml.parse_yaml_subset(f.read())
         # Act
         manifest = r.validate_manifest(raw)
         # Assess
@@ -234,7 +235,7 @@ class PassThroughTest(unittest.TestCase):
 
     def test_the_customer_analytics_manifest_passes_extra_columns_to_two_outputs(self):
         with open(JOB_YML, encoding="utf-8") as f:
-            manifest = r.validate_manifest(r.parse_yaml_subset(f.read()))
+            manifest = r.validate_manifest(lakepipe_yaml.parse_yaml_subset(f.read()))
         self.assertEqual(
             [o["table"] for o in manifest["outputs"] if o["passThrough"]],
             ["rejected_transactions", "transactions_enriched"],
