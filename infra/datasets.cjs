@@ -1,12 +1,12 @@
 // @ts-check
 // The datasets this stack serves (the registry, datasets/<name>/dataset.yml), as the Lambdas' environment:
 // start-pipeline's DATASETS (a JSON array of DatasetPlan, functions/shared/pipeline-input.ts) and screen-files'
-// DATASET_COLUMNS (required columns per dataset). Loaded by serverless as `${file(./infra/datasets.cjs):DATASETS}`;
+// DATASET_CONTRACTS. Loaded by serverless as `${file(./infra/datasets.cjs):DATASETS}`;
 // the topic ARN is completed by CloudFormation (Fn::Sub on pseudo parameters only, which serverless leaves alone).
 'use strict';
 
 const { namesFor } = require('./names.cjs');
-const { registry, requiredColumns, kebab } = require('./registry.cjs');
+const { registry, kebab } = require('./registry.cjs');
 const { refusingBadDatasets } = require('./package-time.cjs');
 
 /**
@@ -37,11 +37,6 @@ function datasetPlans(names, datasets = registry()) {
   }));
 }
 
-/** @param {import('./registry.cjs').DatasetDefinition[]} [datasets] */
-function datasetColumns(datasets = registry()) {
-  return Object.fromEntries(datasets.map((d) => [d.name, requiredColumns(d)]));
-}
-
 /**
  * screen-files' DATASET_CONTRACTS: per dataset, the accepted formats, the CSV dialect, the schema-change policy and
  * each column's name, type and whether it is required (functions/screen-files/contract.ts).
@@ -66,7 +61,6 @@ async function resolve({ resolveVariable }) {
   const names = namesFor(String(await resolveVariable('sls:stage')));
   return {
     DATASETS: { 'Fn::Sub': JSON.stringify(datasetPlans(names)) },
-    DATASET_COLUMNS: JSON.stringify(datasetColumns()),
     DATASET_CONTRACTS: JSON.stringify(datasetContracts()),
   };
 }
@@ -74,5 +68,4 @@ async function resolve({ resolveVariable }) {
 module.exports = refusingBadDatasets(resolve);
 module.exports.datasetPlans = datasetPlans;
 module.exports.datasetNames = datasetNames;
-module.exports.datasetColumns = datasetColumns;
 module.exports.datasetContracts = datasetContracts;

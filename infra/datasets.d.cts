@@ -7,10 +7,9 @@ import type { ResolverContext } from './resolver-context.cjs';
 declare namespace resolve {
   function datasetPlans(names: Names, datasets?: DatasetDefinition[]): DatasetPlan[];
   function datasetNames(names: Names, dataset: DatasetDefinition): { crawler: string; job: string };
-  function datasetColumns(datasets?: DatasetDefinition[]): Record<string, string[]>;
   function datasetContracts(datasets?: DatasetDefinition[]): Record<string, DatasetContract>;
 }
 declare function resolve(
   context: ResolverContext,
-): Promise<{ DATASETS: { 'Fn::Sub': string }; DATASET_COLUMNS: string; DATASET_CONTRACTS: string }>;
+): Promise<{ DATASETS: { 'Fn::Sub': string }; DATASET_CONTRACTS: string }>;
 export = resolve;

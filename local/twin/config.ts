@@ -8,7 +8,7 @@ import type { DatasetPlan } from '../../functions/shared/pipeline-input';
 import { loadStartPipelineConfig } from '../../functions/start-pipeline/app';
 import { datasetContracts } from '../../infra/datasets.cjs';
 // The one definition of each dataset, shared with the deployment (datasets/<name>/dataset.yml).
-import { datasetNamed, registry, requiredColumns } from '../../infra/registry.cjs';
+import { registry } from '../../infra/registry.cjs';
 import { type DatasetResources, datasetResources } from './dataset-resources';
 import { placeholderArns, readDeployment } from './deployment';
 
@@ -28,11 +28,7 @@ export const STATE_MACHINE = { name: DEPLOYMENT.names.stateMachine, arn: DEPLOYM
 
 export const TOPIC_ARN = DEPLOYMENT.topicArn;
 
-/** The reference dataset and the columns a file must carry to be processed (extra columns are merged). */
-export const DATASET = DEPLOYMENT.plan.dataset;
-export const REQUIRED_COLUMNS = requiredColumns(datasetNamed(DATASET));
-
-/** How lakepipe's crawler treats schema changes, as deployed (infra/resources/glue.yml). */
+/** How lakepipe's crawler treats schema changes, as deployed (infra/dataset-resources.cjs). */
 export const CRAWLER_SCHEMA_SETTINGS = {
   SchemaChangePolicy: DEPLOYMENT.crawler.SchemaChangePolicy,
   Configuration: DEPLOYMENT.crawler.Configuration,

@@ -81,10 +81,19 @@ describe('datasets', () => {
     expect(plans[0].topicArn).toBe(
       `arn:${placeholder('AWS::Partition')}:sns:${placeholder('AWS::Region')}:${placeholder('AWS::AccountId')}:lakepipe-qa-alerts`,
     );
-    expect(JSON.parse(env.DATASET_COLUMNS)).toEqual({
-      customer_profiles: ['customer_id', 'email', 'updated_at'],
-      customer_transactions: ['transaction_id', 'customer_id', 'transaction_amount', 'transaction_date'],
-    });
+    const contracts = JSON.parse(env.DATASET_CONTRACTS) as Record<
+      string,
+      { columns: { name: string; required: boolean }[] }
+    >;
+    const required = (name: string) => contracts[name]?.columns.filter((c) => c.required).map((c) => c.name);
+    expect(Object.keys(contracts)).toEqual(['customer_profiles', 'customer_transactions']);
+    expect(required('customer_profiles')).toEqual(['customer_id', 'email', 'updated_at']);
+    expect(required('customer_transactions')).toEqual([
+      'transaction_id',
+      'customer_id',
+      'transaction_amount',
+      'transaction_date',
+    ]);
   });
 
   it('require only columns the job’s SQL steps read', () => {
